@@ -1,0 +1,24 @@
+package ai.sxwl.gateway.callback;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/** Callback authentication and trust. */
+@ConfigMapping(prefix = "gateway.callback")
+public interface CallbackConfig {
+
+    /**
+     * Key of the callback tokens (at least 32 characters). The embedded build generates one into the data folder;
+     * the production build refuses to start without it.
+     */
+    Optional<String> secret();
+
+    /** Apply callbacks on the untokened route at once, instead of holding them until job_status confirms them. */
+    @WithDefault("false")
+    boolean trustUntokened();
+
+    /** Owner of jobs first learned from untokened callbacks. */
+    Optional<String> untokenedTenant();
+}

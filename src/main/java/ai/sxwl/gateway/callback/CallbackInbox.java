@@ -1,0 +1,139 @@
+package ai.sxwl.gateway.callback;
+
+import ai.sxwl.gateway.history.DetectedBy;
+import ai.sxwl.gateway.history.Job;
+import ai.sxwl.gateway.history.JobLedger;
+import ai.sxwl.gateway.history.StatusReport;
+import ai.sxwl.gateway.problem.Problem;
+import ai.sxwl.gateway.problem.Problem.FieldError;
+import ai.sxwl.gateway.problem.ProblemException;
+import ai.sxwl.gateway.submit.Submission;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Stores a validated callback and applies it, in one short transaction: the job change, its outbox rows and the raw
+ * receipt commit together, so "200" means all of it is durable.
+ */
+@ApplicationScoped
+public class CallbackInbox {
+
+    static final String DEFAULT_TENANT = "default";
+
+    private final JobLedger ledger;
+    private final EntityManager em;
+    private final CallbackConfig config;
+
+    CallbackInbox(JobLedger ledger, EntityManager em, CallbackConfig config) {
+        this.ledger = ledger;
+        this.em = em;
+        this.config = config;
+    }
+
+    /** A callback on a submission's own URL: the token already proved who issued it. */
+    @Transactional
+    public ReceiptOutcome onToken(String submissionId, ParsedCallback callback, String dedupeKey) {
+        Instant now = Instant.now();
+        Submission submission = Submission.lock(submissionId);
+        if (submission == null) {
+            throw unknownCallbackUrl();
+        }
+        String jobId = resolveJobId(submission, callback.jobId());
+        if (jobId == null) {
+            // Upstream's answer to the submit was lost and this (failure) callback names no job: keep it for the
+            // submission until the job id is learned.
+            store(dedupeKey, CallbackRoute.TOKEN, submissionId, null, callback, ReceiptOutcome.UNCONFIRMED,
+                    "job id not known yet", now);
+            return ReceiptOutcome.UNCONFIRMED;
+        }
+        ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, submission.tenant, report(callback, now)));
+        store(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
+        return outcome;
+    }
+
+    /** A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it. */
+    @Transactional
+    public ReceiptOutcome onUntokened(ParsedCallback callback, String dedupeKey) {
+        Instant now = Instant.now();
+        String jobId = callback.jobId();
+        ReceiptOutcome outcome;
+        if (config.trustUntokened()) {
+            Job known = Job.findById(jobId);
+            String tenant = known != null ? known.tenant : config.untokenedTenant().orElse(DEFAULT_TENANT);
+            outcome = ReceiptOutcome.of(ledger.report(jobId, tenant, report(callback, now)));
+        } else {
+            outcome = unconfirmedOutcome(Job.findById(jobId), callback);
+        }
+        store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
+        return outcome;
+    }
+
+    /** What an untrusted callback would do: nothing it could change is applied before it is confirmed. */
+    private static ReceiptOutcome unconfirmedOutcome(Job job, ParsedCallback callback) {
+        if (job == null) {
+            return ReceiptOutcome.UNCONFIRMED;
+        }
+        if (job.status == callback.status().jobStatus()) {
+            return ReceiptOutcome.DUPLICATE;
+        }
+        return job.status.terminal() ? ReceiptOutcome.ANOMALY : ReceiptOutcome.UNCONFIRMED;
+    }
+
+    /**
+     * The job a token callback is about. A callback that names a job adopts it into a submission whose upstream
+     * answer was lost; one that names another job than its submission's is refused.
+     */
+    private static String resolveJobId(Submission submission, String named) {
+        if (named == null) {
+            return submission.jobId;
+        }
+        if (submission.jobId == null) {
+            if (Submission.count("jobId", named) > 0) {
+                throw jobMismatch();
+            }
+            submission.jobId = named;
+            return named;
+        }
+        if (!submission.jobId.equals(named)) {
+            throw jobMismatch();
+        }
+        return named;
+    }
+
+    private static StatusReport report(ParsedCallback callback, Instant at) {
+        return new StatusReport(callback.status().jobStatus(), callback.status(), callback.url(), DetectedBy.CALLBACK,
+                at);
+    }
+
+    /** Inserts the receipt; an identical one stored concurrently (same dedupe key) wins and this one is dropped. */
+    private void store(String dedupeKey, CallbackRoute route, String submissionId, String jobId,
+                       ParsedCallback callback, ReceiptOutcome outcome, String note, Instant at) {
+        em.createNativeQuery("INSERT INTO callback_receipt (dedupe_key, route, submission_id, job_id, status, url,"
+                        + " body, outcome, note, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                        + " ON CONFLICT (dedupe_key) DO NOTHING")
+                .setParameter(1, dedupeKey)
+                .setParameter(2, route.wire())
+                .setParameter(3, submissionId)
+                .setParameter(4, jobId)
+                .setParameter(5, callback.status().wire())
+                .setParameter(6, callback.url())
+                .setParameter(7, callback.body())
+                .setParameter(8, outcome.wire())
+                .setParameter(9, note)
+                .setParameter(10, at)
+                .executeUpdate();
+    }
+
+    static ProblemException unknownCallbackUrl() {
+        return ProblemException.of(404, "Not Found", "No submission has this callback URL.");
+    }
+
+    private static ProblemException jobMismatch() {
+        return new ProblemException(Problem.invalid("The callback names another job than its callback URL's.",
+                List.of(new FieldError("jobId", "does not match the job this callback URL was issued for"))));
+    }
+}

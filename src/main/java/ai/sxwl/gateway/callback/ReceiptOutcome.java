@@ -1,0 +1,20 @@
+package ai.sxwl.gateway.callback;
+
+import ai.sxwl.gateway.history.ReportOutcome;
+
+/** What became of a stored callback. */
+public enum ReceiptOutcome {
+    APPLIED, DUPLICATE, ANOMALY,
+    /** Stored, not applied: waits for job_status to confirm it (untrusted untokened callbacks, unknown job ids). */
+    UNCONFIRMED;
+
+    private final String wire = name().toLowerCase(java.util.Locale.ROOT);
+
+    public String wire() {
+        return wire;
+    }
+
+    static ReceiptOutcome of(ReportOutcome outcome) {
+        return valueOf(outcome.name());
+    }
+}

@@ -1,0 +1,48 @@
+package ai.sxwl.gateway.history;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** One change in a job's history. (job_id, seq) and (job_id, type) are unique. */
+@Entity
+@Table(name = "job_event")
+public class JobEvent extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    @Column(name = "job_id")
+    public String jobId;
+
+    public long seq;
+
+    public String type;
+
+    public JobStatus status;
+
+    @Column(name = "previous_status")
+    public JobStatus previousStatus;
+
+    @Column(name = "upstream_status")
+    public String upstreamStatus;
+
+    @Column(name = "detected_by")
+    public String detectedBy;
+
+    @Column(name = "model_url")
+    public String modelUrl;
+
+    @Column(name = "model_url_expires_at")
+    public Instant modelUrlExpiresAt;
+
+    @Column(name = "occurred_at")
+    public Instant occurredAt;
+}

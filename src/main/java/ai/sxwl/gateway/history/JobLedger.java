@@ -1,0 +1,108 @@
+package ai.sxwl.gateway.history;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+
+/**
+ * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
+ * row lock: the lock serializes concurrent reports for one job, and the change number comes from the locked row, so
+ * changes are numbered without gaps and a rollback leaves none.
+ */
+@ApplicationScoped
+public class JobLedger {
+
+    private final EntityManager em;
+    private final Event<JobChanged> changes;
+
+    JobLedger(EntityManager em, Event<JobChanged> changes) {
+        this.em = em;
+        this.changes = changes;
+    }
+
+    /**
+     * Applies a report to a job, creating the job on the fly if it is not known yet (its first change then has no
+     * previous status).
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ReportOutcome report(String jobId, String tenant, StatusReport report) {
+        Job job = Job.lock(jobId);
+        if (job == null) {
+            job = createLocked(jobId, tenant, report.at());
+        }
+        return apply(job, report);
+    }
+
+    /** Applies a report to a job whose row the caller holds locked. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ReportOutcome apply(Job job, StatusReport report) {
+        if (job.status == report.status()) {
+            fillMissingModelUrl(job, report);
+            return ReportOutcome.DUPLICATE;
+        }
+        if (job.status != null && job.status.terminal()) {
+            return ReportOutcome.ANOMALY;
+        }
+        if (job.status == JobStatus.RUNNING && report.status() == JobStatus.SUBMITTED) {
+            return ReportOutcome.DUPLICATE; // a late echo of the submission: the job is past it
+        }
+        record(job, report.status().wire(), report);
+        return ReportOutcome.APPLIED;
+    }
+
+    private void record(Job job, String type, StatusReport report) {
+        JobStatus previous = job.status;
+        job.seq += 1;
+        job.status = report.status();
+        job.updatedAt = report.at();
+        if (report.upstreamStatus() != null) {
+            job.upstreamStatus = report.upstreamStatus().wire();
+        }
+        if (report.modelUrl() != null) {
+            job.modelUrl = report.modelUrl();
+            job.modelUrlExpiresAt = ModelUrls.expiresAt(report.modelUrl());
+        }
+
+        JobEvent event = new JobEvent();
+        event.jobId = job.jobId;
+        event.seq = job.seq;
+        event.type = type;
+        event.status = job.status;
+        event.previousStatus = previous;
+        event.upstreamStatus = report.upstreamStatus() == null ? null : report.upstreamStatus().wire();
+        event.detectedBy = report.detectedBy().wire();
+        event.modelUrl = job.modelUrl;
+        event.modelUrlExpiresAt = job.modelUrlExpiresAt;
+        event.occurredAt = report.at();
+        event.persist();
+
+        changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
+                report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
+                job.submission));
+    }
+
+    private static void fillMissingModelUrl(Job job, StatusReport report) {
+        if (job.modelUrl == null && report.modelUrl() != null) {
+            job.modelUrl = report.modelUrl();
+            job.modelUrlExpiresAt = ModelUrls.expiresAt(report.modelUrl());
+        }
+    }
+
+    /**
+     * Inserts the job unless a concurrent transaction did (INSERT ... ON CONFLICT DO NOTHING waits for that one to
+     * commit), then locks it. A job created here has no status (and seq 0) until its first change is recorded,
+     * which every caller does in the same transaction.
+     */
+    private Job createLocked(String jobId, String tenant, Instant at) {
+        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
+                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT (job_id) DO NOTHING")
+                .setParameter(1, jobId)
+                .setParameter(2, tenant)
+                .setParameter(3, at)
+                .executeUpdate();
+        return Job.lock(jobId);
+    }
+}

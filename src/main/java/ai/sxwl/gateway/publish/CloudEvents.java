@@ -1,0 +1,74 @@
+package ai.sxwl.gateway.publish;
+
+import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.history.JobStatus;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Writes a job change as a CloudEvents 1.0 JSON object in structured mode (SPEC section 4). The same change always
+ * gives the same {@code id}, so a record sent again after a crash can be recognised.
+ */
+@ApplicationScoped
+public class CloudEvents {
+
+    public static final String CONTENT_TYPE = "application/cloudevents+json";
+    public static final String TYPE_PREFIX = "ai.sxwl.job.";
+    static final String SOURCE = "/sxwl-gateway";
+
+    private final ObjectWriter writer;
+
+    CloudEvents(ObjectMapper mapper) {
+        this.writer = mapper.writerFor(Envelope.class);
+    }
+
+    public static String eventId(JobChanged change) {
+        return change.jobId() + ":" + change.type();
+    }
+
+    public String toJson(JobChanged change) {
+        Data data = new Data(change.jobId(), change.status().wire(), wire(change.previousStatus()),
+                change.upstreamStatus() == null ? null : change.upstreamStatus().wire(), change.modelUrl(),
+                timestamp(change.modelUrlExpiresAt()), change.detectedBy().wire(), change.tenant(),
+                change.submissionJson());
+        Envelope envelope = new Envelope("1.0", eventId(change), SOURCE, TYPE_PREFIX + change.type(), change.jobId(),
+                timestamp(change.occurredAt()), "application/json", change.jobId(), sequence(change.seq()), data);
+        try {
+            return writer.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the CloudEvent of " + eventId(change), e);
+        }
+    }
+
+    /** The change number zero-padded to 20 digits, so that it sorts as text too. */
+    static String sequence(long seq) {
+        return String.format("%020d", seq);
+    }
+
+    private static String wire(JobStatus status) {
+        return status == null ? null : status.wire();
+    }
+
+    private static String timestamp(Instant instant) {
+        return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
+    @JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "partitionkey",
+            "sequence", "data"})
+    record Envelope(String specversion, String id, String source, String type, String subject, String time,
+                    String datacontenttype, String partitionkey, String sequence, Data data) {
+    }
+
+    @JsonPropertyOrder({"jobId", "status", "previousStatus", "upstreamStatus", "modelUrl", "modelUrlExpiresAt",
+            "detectedBy", "tenant", "submission"})
+    record Data(String jobId, String status, String previousStatus, String upstreamStatus, String modelUrl,
+                String modelUrlExpiresAt, String detectedBy, String tenant, @JsonRawValue String submission) {
+    }
+}

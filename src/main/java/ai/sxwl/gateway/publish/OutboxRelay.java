@@ -1,0 +1,174 @@
+package ai.sxwl.gateway.publish;
+
+import ai.sxwl.gateway.history.JobChanged;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes outbox rows to Kafka, oldest first, on one thread. A round runs in one transaction that holds the
+ * {@link RelayLock}: it sends a batch, waits for the acknowledgements and deletes the longest acknowledged prefix.
+ * Rows after a failed one stay and are sent again (same bytes, same CloudEvent id), which keeps each job's records in
+ * order on the topic. A commit that wrote rows wakes the relay; otherwise it looks every poll interval, and backs
+ * off while Kafka keeps failing. Nothing is lost while Kafka is down: rows simply wait.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    private final OutboxConfig config;
+    private final KafkaPublisher publisher;
+    private final RelayLock lock;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private final Counter published;
+    private volatile boolean running;
+    private Thread thread;
+
+    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, RelayLock lock, MeterRegistry registry) {
+        this.config = config;
+        this.publisher = publisher;
+        this.lock = lock;
+        this.published = Counter.builder("gateway.outbox.published")
+                .description("Kafka records published from the outbox").register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+
+    /** A committed change wrote rows: look now instead of at the next poll. */
+    void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
+        wakeUp.release();
+    }
+
+    private void loop() {
+        int failures = 0;
+        while (running) {
+            Duration pause;
+            try {
+                Round round = runRound();
+                if (round.failure() != null) {
+                    failures++;
+                    logFailure(failures, round.failure());
+                    pause = backoff(failures);
+                } else {
+                    if (failures > 0) {
+                        LOG.infof("Kafka publishing resumed after %d failed rounds", failures);
+                    }
+                    failures = 0;
+                    pause = round.published() == config.batchSize() ? Duration.ZERO : config.pollInterval();
+                }
+            } catch (RuntimeException e) {
+                failures++;
+                logFailure(failures, e);
+                pause = backoff(failures);
+            }
+            if (!pause.isZero() && !sleep(pause, failures == 0)) {
+                return;
+            }
+        }
+    }
+
+    /** One round in its own transaction; several replicas may call this at once, the lock lets one through. */
+    Round runRound() {
+        Round round = QuarkusTransaction.requiringNew()
+                .timeout((int) config.ackTimeout().plusSeconds(30).toSeconds())
+                .call(this::publishBatch);
+        published.increment(round.published());
+        return round;
+    }
+
+    private Round publishBatch() {
+        if (!lock.tryAcquire()) {
+            return new Round(0, null);
+        }
+        List<OutboxRecord> batch = OutboxRecord.<OutboxRecord>find("order by id")
+                .page(0, config.batchSize()).list();
+        if (batch.isEmpty()) {
+            return new Round(0, null);
+        }
+        List<CompletableFuture<Void>> acks = batch.stream().map(publisher::send).toList();
+        long deadline = System.nanoTime() + config.ackTimeout().toNanos();
+        int acked = 0;
+        Throwable failure = null;
+        for (CompletableFuture<Void> ack : acks) {
+            try {
+                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                acked++;
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+                break;
+            } catch (TimeoutException e) {
+                failure = e;
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = e;
+                break;
+            }
+        }
+        if (acked > 0) {
+            // By id, not by range: a concurrent transaction may still commit a row with a lower id.
+            OutboxRecord.delete("id in ?1", batch.subList(0, acked).stream().map(r -> r.id).toList());
+        }
+        return new Round(acked, failure);
+    }
+
+    private Duration backoff(int failures) {
+        long millis = 500L << Math.min(failures - 1, 10);
+        return Duration.ofMillis(Math.min(millis, config.maxBackoff().toMillis()));
+    }
+
+    /** Waits; a wake-up cuts short only an idle wait, never a back-off. Returns false when stopping. */
+    private boolean sleep(Duration pause, boolean wakeable) {
+        try {
+            if (wakeable) {
+                wakeUp.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
+                wakeUp.drainPermits();
+            } else {
+                Thread.sleep(pause.toMillis());
+            }
+            return running;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void logFailure(int failures, Throwable failure) {
+        // The first failure and then every tenth, so that an outage does not flood the log.
+        if (failures == 1 || failures % 10 == 0) {
+            LOG.warnf("Kafka publishing failed (%d rounds in a row); the rows wait in the outbox: %s",
+                    failures, failure.toString());
+        }
+    }
+
+    record Round(int published, Throwable failure) {
+    }
+}

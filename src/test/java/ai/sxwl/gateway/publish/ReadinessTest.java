@@ -1,0 +1,30 @@
+package ai.sxwl.gateway.publish;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+@QuarkusTest
+class ReadinessTest {
+
+    @Test
+    void readyWhenTheDatabaseAndKafkaAreUsable() {
+        // Eventually: a test before this one may just have restarted the broker.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("kafka", "Database connections health check")));
+    }
+
+    @Test
+    void metricsAndOpenApiAreServed() {
+        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/openapi").then().statusCode(200);
+    }
+}

@@ -1,0 +1,55 @@
+package ai.sxwl.gateway.publish;
+
+import ai.sxwl.gateway.callback.CallbackTokens;
+import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestJobs;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static ai.sxwl.gateway.testing.Callbacks.body;
+import static ai.sxwl.gateway.testing.Callbacks.onToken;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The test profile routes succeeded events to sxwl.test.models and tenant "routed" to sxwl.test.routed. */
+@QuarkusTest
+class TopicRoutesTest {
+
+    private static final EventsTopic MAIN = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic MODELS = EventsTopic.of("sxwl.test.models");
+    private static final EventsTopic ROUTED = EventsTopic.of("sxwl.test.routed");
+
+    @Inject
+    CallbackTokens tokens;
+
+    @Test
+    void anEventGoesToTheMainTopicAndToEveryRouteItMatches() {
+        String jobId = TestJobs.newJobId();
+        String token = tokens.mint(TestJobs.submission("acme", jobId));
+
+        onToken(token, body(jobId, "working", "")).statusCode(200);
+        onToken(token, body(jobId, "success", "")).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                MAIN.records(jobId).size() == 2 && MODELS.records(jobId).size() == 1);
+        assertEquals(MAIN.records(jobId).get(1).value(), MODELS.records(jobId).get(0).value(),
+                "the route carries the same CloudEvent");
+        assertEquals(0, ROUTED.records(jobId).size());
+    }
+
+    @Test
+    void aTenantRouteCopiesEveryEventOfThatTenant() {
+        String jobId = TestJobs.newJobId();
+        String token = tokens.mint(TestJobs.submission("routed", jobId));
+
+        onToken(token, body(jobId, "working", "")).statusCode(200);
+        onToken(token, body(jobId, "fail", "")).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                MAIN.records(jobId).size() == 2 && ROUTED.records(jobId).size() == 2);
+        assertEquals(0, MODELS.records(jobId).size());
+    }
+}

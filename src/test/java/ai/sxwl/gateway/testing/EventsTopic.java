@@ -1,0 +1,61 @@
+package ai.sxwl.gateway.testing;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Reads a topic of the test broker from the beginning with a real KafkaConsumer, in the background, and keeps every
+ * record by key, so that tests can wait for the records of their own job ids.
+ */
+public final class EventsTopic {
+
+    private static final Map<String, EventsTopic> TOPICS = new ConcurrentHashMap<>();
+
+    private final Map<String, List<ConsumerRecord<String, String>>> byKey = new ConcurrentHashMap<>();
+
+    private EventsTopic(String topic) {
+        Thread poller = new Thread(() -> poll(topic), "test-consumer-" + topic);
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    public static EventsTopic of(String topic) {
+        return TOPICS.computeIfAbsent(topic, EventsTopic::new);
+    }
+
+    /** The records with this key so far, in the order the topic holds them. */
+    public List<ConsumerRecord<String, String>> records(String key) {
+        return new ArrayList<>(byKey.getOrDefault(key, List.of()));
+    }
+
+    private void poll(String topic) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (true) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    byKey.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(record);
+                }
+            }
+        } catch (WakeupException stopped) {
+            // JVM shutting down
+        }
+    }
+}
