@@ -13,6 +13,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -37,7 +38,7 @@ public class CallbackInbox {
     /** A callback on a submission's own URL: the token already proved who issued it. */
     @Transactional
     public ReceiptOutcome onToken(String submissionId, ParsedCallback callback, String dedupeKey) {
-        Instant now = Instant.now();
+        Instant now = now();
         Submission submission = Submission.lock(submissionId);
         if (submission == null) {
             throw unknownCallbackUrl();
@@ -58,7 +59,7 @@ public class CallbackInbox {
     /** A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it. */
     @Transactional
     public ReceiptOutcome onUntokened(ParsedCallback callback, String dedupeKey) {
-        Instant now = Instant.now();
+        Instant now = now();
         String jobId = callback.jobId();
         ReceiptOutcome outcome;
         if (config.trustUntokened()) {
@@ -70,6 +71,11 @@ public class CallbackInbox {
         }
         store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
         return outcome;
+    }
+
+    /** Millisecond precision: what the database, the events and the API all hold alike. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** What an untrusted callback would do: nothing it could change is applied before it is confirmed. */
@@ -114,7 +120,7 @@ public class CallbackInbox {
                        ParsedCallback callback, ReceiptOutcome outcome, String note, Instant at) {
         em.createNativeQuery("INSERT INTO callback_receipt (dedupe_key, route, submission_id, job_id, status, url,"
                         + " body, outcome, note, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                        + " ON CONFLICT (dedupe_key) DO NOTHING")
+                        + " ON CONFLICT DO NOTHING")
                 .setParameter(1, dedupeKey)
                 .setParameter(2, route.wire())
                 .setParameter(3, submissionId)

@@ -22,18 +22,20 @@ public class EmbeddedKafkaLifecycle {
 
     private final SmallRyeConfig config;
     private final DataFolder dataFolder;
+    private final boolean embedded;
     private final int port;
     private KafkaBroker broker;
 
     EmbeddedKafkaLifecycle(SmallRyeConfig config, DataFolder dataFolder, GatewayConfig gateway) {
         this.config = config;
         this.dataFolder = dataFolder;
+        this.embedded = gateway.embedded();
         this.port = gateway.embeddedKafka().port();
     }
 
     void start(@Observes @Priority(1) StartupEvent event) {
         ConfigValue bootstrap = config.getConfigValue("kafka.bootstrap.servers");
-        if (!EmbeddedKafkaDefaults.NAME.equals(bootstrap.getSourceName())) {
+        if (!embedded || !EmbeddedKafkaDefaults.NAME.equals(bootstrap.getSourceName())) {
             return;
         }
         long started = System.nanoTime();

@@ -98,7 +98,7 @@ public class JobLedger {
      */
     private Job createLocked(String jobId, String tenant, Instant at) {
         em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
-                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT (job_id) DO NOTHING")
+                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT DO NOTHING")
                 .setParameter(1, jobId)
                 .setParameter(2, tenant)
                 .setParameter(3, at)
