@@ -1,14 +1,23 @@
 -- The spine: jobs, their changes, the raw callbacks that reported them, and the Kafka outbox.
 -- Written to run on PostgreSQL and on H2 in PostgreSQL mode (the embedded default).
 
--- One submission through the proxy; its id is what the callback token signs.
+-- One submission through the proxy; its id is what the callback token signs. It is written (and committed) before
+-- upstream is called, so a callback that overtakes upstream's answer finds it. It also remembers the answer given,
+-- for Idempotency-Key replays.
 CREATE TABLE submission (
     id              VARCHAR(32)   PRIMARY KEY,
     tenant          VARCHAR(64)   NOT NULL,
     job_id          VARCHAR(128),
+    spec            TEXT,
+    callback_target VARCHAR(4096),
+    idempotency_key VARCHAR(255),
+    request_hash    VARCHAR(64),
+    response_status INTEGER,
+    response_body   TEXT,
     created_at      TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE UNIQUE INDEX submission_job_id ON submission (job_id);
+CREATE UNIQUE INDEX submission_idempotency ON submission (tenant, idempotency_key);
 
 -- A job's current state. seq is the number of its last change: taken under the row lock, so changes are
 -- numbered 1, 2, 3 ... without gaps. status is null only inside the transaction that creates the job.
@@ -26,6 +35,7 @@ CREATE TABLE job (
     updated_at           TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX job_tenant_status ON job (tenant, status);
+CREATE INDEX job_tenant_created ON job (tenant, created_at, job_id);
 
 -- Every state change of a job, in order: the job history.
 CREATE TABLE job_event (

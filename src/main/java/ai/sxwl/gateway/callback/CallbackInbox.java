@@ -3,11 +3,13 @@ package ai.sxwl.gateway.callback;
 import ai.sxwl.gateway.history.DetectedBy;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobLedger;
+import ai.sxwl.gateway.history.JobOwner;
 import ai.sxwl.gateway.history.StatusReport;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.submit.Submission;
+import ai.sxwl.gateway.tenant.TenantRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -23,16 +25,18 @@ import java.util.List;
 @ApplicationScoped
 public class CallbackInbox {
 
-    static final String DEFAULT_TENANT = "default";
-
     private final JobLedger ledger;
     private final EntityManager em;
-    private final CallbackConfig config;
+    private final boolean trustUntokened;
+    private final String untokenedTenant;
 
-    CallbackInbox(JobLedger ledger, EntityManager em, CallbackConfig config) {
+    CallbackInbox(JobLedger ledger, EntityManager em, CallbackConfig config, TenantRegistry tenants) {
         this.ledger = ledger;
         this.em = em;
-        this.config = config;
+        this.trustUntokened = config.trustUntokened();
+        this.untokenedTenant = config.untokenedTenant()
+                .or(tenants::soleTenant)
+                .orElse(TenantRegistry.DEFAULT_TENANT);
     }
 
     /** A callback on a submission's own URL: the token already proved who issued it. */
@@ -51,7 +55,8 @@ public class CallbackInbox {
                     "job id not known yet", now);
             return ReceiptOutcome.UNCONFIRMED;
         }
-        ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, submission.tenant, report(callback, now)));
+        JobOwner owner = new JobOwner(submission.tenant, submission.id, submission.spec);
+        ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, owner, report(callback, now)));
         store(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
         return outcome;
     }
@@ -62,10 +67,8 @@ public class CallbackInbox {
         Instant now = now();
         String jobId = callback.jobId();
         ReceiptOutcome outcome;
-        if (config.trustUntokened()) {
-            Job known = Job.findById(jobId);
-            String tenant = known != null ? known.tenant : config.untokenedTenant().orElse(DEFAULT_TENANT);
-            outcome = ReceiptOutcome.of(ledger.report(jobId, tenant, report(callback, now)));
+        if (trustUntokened) {
+            outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant), report(callback, now)));
         } else {
             outcome = unconfirmedOutcome(Job.findById(jobId), callback);
         }

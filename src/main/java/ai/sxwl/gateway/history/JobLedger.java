@@ -24,30 +24,44 @@ public class JobLedger {
     }
 
     /**
-     * Applies a report to a job, creating the job on the fly if it is not known yet (its first change then has no
-     * previous status).
+     * Applies a report to a job, creating the job on the fly for {@code owner} if it is not known yet (its first
+     * change then has no previous status).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public ReportOutcome report(String jobId, String tenant, StatusReport report) {
+    public ReportOutcome report(String jobId, JobOwner owner, StatusReport report) {
+        return apply(lockOrCreate(jobId, owner, report.at()), report);
+    }
+
+    /** Records that the proxy submitted a job: its first change, unless a callback for it overtook the answer. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ReportOutcome submitted(String jobId, JobOwner owner, Instant at) {
+        return apply(lockOrCreate(jobId, owner, at),
+                new StatusReport(JobStatus.SUBMITTED, null, null, DetectedBy.SUBMIT, at));
+    }
+
+    private Job lockOrCreate(String jobId, JobOwner owner, Instant at) {
         Job job = Job.lock(jobId);
         if (job == null) {
-            job = createLocked(jobId, tenant, report.at());
+            job = createLocked(jobId, owner.tenant(), at);
         }
-        return apply(job, report);
+        if (job.submissionId == null && owner.submissionId() != null) {
+            job.submissionId = owner.submissionId();
+            job.submission = owner.submissionJson();
+        }
+        return job;
     }
 
     /** Applies a report to a job whose row the caller holds locked. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public ReportOutcome apply(Job job, StatusReport report) {
+    private ReportOutcome apply(Job job, StatusReport report) {
         if (job.status == report.status()) {
             fillMissingModelUrl(job, report);
             return ReportOutcome.DUPLICATE;
         }
+        if (job.status != null && report.status() == JobStatus.SUBMITTED) {
+            return ReportOutcome.DUPLICATE; // the submit answer came after a callback: the job is past it
+        }
         if (job.status != null && job.status.terminal()) {
             return ReportOutcome.ANOMALY;
-        }
-        if (job.status == JobStatus.RUNNING && report.status() == JobStatus.SUBMITTED) {
-            return ReportOutcome.DUPLICATE; // a late echo of the submission: the job is past it
         }
         record(job, report.status().wire(), report);
         return ReportOutcome.APPLIED;

@@ -23,6 +23,27 @@ public class Submission extends PanacheEntityBase {
     @Column(name = "job_id")
     public String jobId;
 
+    /** The job spec, secrets redacted, as JSON. */
+    public String spec;
+
+    /** The caller's own callbackUrl: the job's downstream webhook. */
+    @Column(name = "callback_target")
+    public String callbackTarget;
+
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+
+    /** SHA-256 of the normalized request, to refuse a reused Idempotency-Key with another body. */
+    @Column(name = "request_hash")
+    public String requestHash;
+
+    /** The answer given (status and body), replayed for the same Idempotency-Key. */
+    @Column(name = "response_status")
+    public Integer responseStatus;
+
+    @Column(name = "response_body")
+    public String responseBody;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

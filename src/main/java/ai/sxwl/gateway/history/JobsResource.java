@@ -1,0 +1,152 @@
+package ai.sxwl.gateway.history;
+
+import ai.sxwl.gateway.problem.ProblemException;
+import ai.sxwl.gateway.tenant.CurrentTenant;
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/** The job history of the calling tenant: its jobs, one job, and a job's changes in order. */
+@Path("/api/jobs")
+@Tag(name = "history", description = "Jobs and their changes")
+@Produces(MediaType.APPLICATION_JSON)
+public class JobsResource {
+
+    private static final int MAX_LIMIT = 200;
+
+    private final CurrentTenant tenant;
+
+    JobsResource(CurrentTenant tenant) {
+        this.tenant = tenant;
+    }
+
+    @GET
+    @Operation(summary = "List jobs, newest first; filters: status, since/until (creation time), q (job id or spec)")
+    public JobPage list(@RestQuery String status, @RestQuery String since, @RestQuery String until,
+                        @RestQuery String q, @RestQuery String cursor, @RestQuery Integer limit) {
+        int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Parameters params = Parameters.with("tenant", tenant.name());
+        if (status != null) {
+            where.append(" and status = :status");
+            params.and("status", parseStatus(status));
+        }
+        if (since != null) {
+            where.append(" and createdAt >= :since");
+            params.and("since", instant("since", since));
+        }
+        if (until != null) {
+            where.append(" and createdAt < :until");
+            params.and("until", instant("until", until));
+        }
+        if (q != null && !q.isBlank()) {
+            where.append(" and (lower(jobId) like :q or lower(submission) like :q)");
+            params.and("q", "%" + q.toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%");
+        }
+        if (cursor != null) {
+            Cursor after = Cursor.decode(cursor);
+            where.append(" and (createdAt < :cAt or (createdAt = :cAt and jobId < :cId))");
+            params.and("cAt", after.createdAt()).and("cId", after.jobId());
+        }
+        List<Job> jobs = Job.<Job>find(where.toString(), Sort.descending("createdAt", "jobId"), params)
+                .page(0, size + 1).list();
+        String next = jobs.size() > size ? new Cursor(jobs.get(size - 1).createdAt, jobs.get(size - 1).jobId)
+                .encode() : null;
+        return new JobPage(jobs.stream().limit(size).map(JobView::of).toList(), next);
+    }
+
+    @GET
+    @Path("/{jobId}")
+    @Operation(summary = "One job's current state")
+    public JobView get(@RestPath String jobId) {
+        return JobView.of(ownJob(jobId));
+    }
+
+    @GET
+    @Path("/{jobId}/events")
+    @Operation(summary = "A job's changes, in order")
+    public List<EventView> events(@RestPath String jobId) {
+        ownJob(jobId);
+        return JobEvent.<JobEvent>list("jobId", Sort.ascending("seq"), jobId).stream().map(EventView::of).toList();
+    }
+
+    private Job ownJob(String jobId) {
+        Job job = Job.find("jobId = ?1 and tenant = ?2", jobId, tenant.name()).firstResult();
+        if (job == null || job.status == null) {
+            throw ProblemException.of(404, "Not Found", "No job " + jobId + " of this tenant.");
+        }
+        return job;
+    }
+
+    private static JobStatus parseStatus(String status) {
+        try {
+            return JobStatus.fromWire(status);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.of(400, "Bad Request",
+                    "status must be one of submitted, running, succeeded, failed, cancelled, lost.");
+        }
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.of(400, "Bad Request", name + " must be an ISO-8601 instant such as"
+                    + " 2026-11-27T10:00:00Z.");
+        }
+    }
+
+    public record JobPage(List<JobView> items, String nextCursor) {
+    }
+
+    public record JobView(String jobId, String tenant, String status, long sequence, String upstreamStatus,
+                          String modelUrl, Instant modelUrlExpiresAt, String submissionId,
+                          @JsonRawValue String submission, Instant createdAt, Instant updatedAt) {
+        static JobView of(Job job) {
+            return new JobView(job.jobId, job.tenant, job.status.wire(), job.seq, job.upstreamStatus, job.modelUrl,
+                    job.modelUrlExpiresAt, job.submissionId, job.submission, job.createdAt, job.updatedAt);
+        }
+    }
+
+    public record EventView(long sequence, String type, String status, String previousStatus,
+                            String upstreamStatus, String detectedBy, String modelUrl, Instant occurredAt) {
+        static EventView of(JobEvent event) {
+            return new EventView(event.seq, event.type, event.status.wire(),
+                    event.previousStatus == null ? null : event.previousStatus.wire(), event.upstreamStatus,
+                    event.detectedBy, event.modelUrl, event.occurredAt);
+        }
+    }
+
+    /** Opaque page position: creation time and job id of the last item. */
+    record Cursor(Instant createdAt, String jobId) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((createdAt.toString() + "|" + jobId).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String value) {
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+                int bar = decoded.indexOf('|');
+                return new Cursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
+            } catch (RuntimeException e) {
+                throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package ai.sxwl.gateway.submit;
+
+import ai.sxwl.gateway.problem.Problem;
+import ai.sxwl.gateway.problem.Problem.FieldError;
+import ai.sxwl.gateway.problem.ProblemException;
+import ai.sxwl.gateway.tenant.CurrentTenant;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The submit proxy: the SXWL API's three calls, same bodies and answers, so a client only changes its base URL
+ * (from {@code https://llm.sxwl.ai/api} to {@code <gateway>/api}) and its bearer token (to its gateway API key).
+ */
+@Path("/api/userJob")
+@Tag(name = "submit proxy", description = "Drop-in SXWL API: create, job_status, job_del")
+@SecurityRequirement(name = "apiKey")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class SubmitResource {
+
+    private final SubmitService submit;
+    private final ProxyService proxy;
+    private final CurrentTenant tenant;
+
+    SubmitResource(SubmitService submit, ProxyService proxy, CurrentTenant tenant) {
+        this.submit = submit;
+        this.proxy = proxy;
+        this.tenant = tenant;
+    }
+
+    @POST
+    @Operation(summary = "Create a job (SXWL userJob); the callbackUrl becomes this job's downstream webhook")
+    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, JsonNode spec) {
+        return submit.submit(tenant.get(), idempotencyKey, spec).toResponse();
+    }
+
+    @POST
+    @Path("/job_status")
+    @Operation(summary = "A job's status (answered from history once the job has ended)")
+    public ProxyService.StatusAnswer status(JobIdRequest request) {
+        return proxy.status(tenant.get(), JobIdRequest.validated(request));
+    }
+
+    @POST
+    @Path("/job_del")
+    @Operation(summary = "Delete a job upstream and record it as cancelled")
+    public Map<String, Object> delete(JobIdRequest request) {
+        proxy.delete(tenant.get(), JobIdRequest.validated(request));
+        return Map.of();
+    }
+
+    /** {@code {"job_id": "..."}}. */
+    public record JobIdRequest(@JsonProperty("job_id") String jobId) {
+
+        static String validated(JobIdRequest request) {
+            if (request == null || request.jobId() == null || request.jobId().isBlank()
+                    || request.jobId().length() > 128) {
+                throw new ProblemException(Problem.invalid("job_id is required.",
+                        List.of(new FieldError("job_id", "is required: 1-128 characters"))));
+            }
+            return request.jobId();
+        }
+    }
+}

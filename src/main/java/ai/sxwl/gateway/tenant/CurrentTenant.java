@@ -1,0 +1,26 @@
+package ai.sxwl.gateway.tenant;
+
+import ai.sxwl.gateway.problem.ProblemException;
+import jakarta.enterprise.context.RequestScoped;
+
+/** The tenant the current /api request authenticated as. */
+@RequestScoped
+public class CurrentTenant {
+
+    private Tenant tenant;
+
+    void set(Tenant tenant) {
+        this.tenant = tenant;
+    }
+
+    public Tenant get() {
+        if (tenant == null) {
+            throw ProblemException.of(401, "Unauthorized", "An API key is required.");
+        }
+        return tenant;
+    }
+
+    public String name() {
+        return get().name();
+    }
+}

@@ -1,0 +1,53 @@
+package ai.sxwl.gateway.tenant;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static ai.sxwl.gateway.testing.Api.as;
+import static ai.sxwl.gateway.testing.Api.submit;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+
+/** A tenant never sees another tenant's jobs: 404, exactly as for a job that does not exist. */
+@QuarkusTest
+class TenantIsolationTest {
+
+    @Test
+    void anotherTenantsJobIsNotFoundAnywhere() {
+        String jobId = submit("acme", "keeps working");
+        String body = "{\"job_id\":\"" + jobId + "\"}";
+
+        as("globex").get("/api/jobs/" + jobId).then().statusCode(404).contentType("application/problem+json");
+        as("globex").get("/api/jobs/" + jobId + "/events").then().statusCode(404);
+        as("globex").body(body).post("/api/userJob/job_status").then().statusCode(404);
+        as("globex").body(body).post("/api/userJob/job_del").then().statusCode(404);
+        as("globex").get("/api/jobs?limit=200").then().statusCode(200)
+                .body("items.jobId", not(hasItem(jobId)))
+                .body("items.tenant", everyItem(equalTo("globex")));
+
+        as("acme").get("/api/jobs/" + jobId).then().statusCode(200).body("status", equalTo("submitted"));
+        as("acme").get("/api/jobs?status=submitted&limit=200").then().statusCode(200)
+                .body("items.jobId", hasItem(jobId));
+    }
+
+    @Test
+    void jobsArePagedByCursorWithoutGapsOrRepeats() {
+        for (int i = 0; i < 3; i++) {
+            submit("globex", "keeps working");
+        }
+        List<String> all = as("globex").get("/api/jobs?limit=200").then().extract().path("items.jobId");
+        List<String> paged = new java.util.ArrayList<>();
+        String cursor = null;
+        do {
+            var page = as("globex").queryParam("limit", 2).queryParams(cursor == null ? java.util.Map.of()
+                    : java.util.Map.of("cursor", cursor)).get("/api/jobs").then().statusCode(200).extract();
+            paged.addAll(page.path("items.jobId"));
+            cursor = page.path("nextCursor");
+        } while (cursor != null);
+        org.junit.jupiter.api.Assertions.assertEquals(all, paged);
+    }
+}
