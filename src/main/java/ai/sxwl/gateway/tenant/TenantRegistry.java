@@ -79,7 +79,7 @@ public class TenantRegistry {
                     + ".api-key)");
         }
         DataFolder.KeptSecret key = dataFolder.secret("api-key-" + name, 24);
-        String value = "sxgw_" + key.value();
+        String value = key.value();
         if (key.created()) {
             // The one time a secret is shown: SPEC section 6, so a newcomer can call the API at all.
             LOG.infof("Generated the API key of tenant '%s' (kept in %s): %s", name,

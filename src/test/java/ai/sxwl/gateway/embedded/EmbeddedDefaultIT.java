@@ -60,6 +60,11 @@ class EmbeddedDefaultIT {
         List<ConsumerRecord<String, String>> records = awaitRecords(jobId, 1);
         assertTrue(records.get(0).value().contains("\"type\":\"ai.sxwl.job.running\""), records.get(0).value());
 
+        // The generated tenant "default": its key is kept in the data folder and opens the API.
+        String apiKey = Files.readString(workDir.resolve("data/api-key-default")).trim();
+        assertEquals(401, get("/api/jobs/" + jobId, "wrong"));
+        assertEquals(200, get("/api/jobs/" + jobId, apiKey));
+
         String clusterId = Files.readString(workDir.resolve("data/kafka/meta.properties"));
         gateway.destroy(); // SIGTERM: an orderly stop
         assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "stops on SIGTERM");
@@ -120,8 +125,16 @@ class EmbeddedDefaultIT {
     }
 
     private int get(String path) {
+        return get(path, null);
+    }
+
+    private int get(String path, String apiKey) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path));
+            if (apiKey != null) {
+                builder.header("Authorization", "Bearer " + apiKey);
+            }
+            HttpRequest request = builder.build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException | InterruptedException e) {
             return -1;
