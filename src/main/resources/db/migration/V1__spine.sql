@@ -32,9 +32,17 @@ CREATE TABLE job (
     submission_id        VARCHAR(32),
     submission           TEXT,
     created_at           TIMESTAMP WITH TIME ZONE NOT NULL,
-    updated_at           TIMESTAMP WITH TIME ZONE NOT NULL
+    updated_at           TIMESTAMP WITH TIME ZONE NOT NULL,
+    -- Reconciler: when to ask upstream next (null once terminal), how often it already asked without news, how
+    -- many polls in a row failed or found nothing, and when a timed job should end.
+    next_poll_at         TIMESTAMP WITH TIME ZONE,
+    quiet_polls          INTEGER       DEFAULT 0 NOT NULL,
+    failed_polls         INTEGER       DEFAULT 0 NOT NULL,
+    not_found_polls      INTEGER       DEFAULT 0 NOT NULL,
+    expected_end_at      TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX job_tenant_status ON job (tenant, status);
+CREATE INDEX job_next_poll ON job (next_poll_at);
 CREATE INDEX job_tenant_created ON job (tenant, created_at, job_id);
 
 -- Every state change of a job, in order: the job history.

@@ -5,6 +5,7 @@ import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobOwner;
 import ai.sxwl.gateway.history.StatusReport;
+import ai.sxwl.gateway.reconcile.PollScheduler;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -26,12 +27,15 @@ import java.util.List;
 public class CallbackInbox {
 
     private final JobLedger ledger;
+    private final PollScheduler polls;
     private final EntityManager em;
     private final boolean trustUntokened;
     private final String untokenedTenant;
 
-    CallbackInbox(JobLedger ledger, EntityManager em, CallbackConfig config, TenantRegistry tenants) {
+    CallbackInbox(JobLedger ledger, PollScheduler polls, EntityManager em, CallbackConfig config,
+                  TenantRegistry tenants) {
         this.ledger = ledger;
+        this.polls = polls;
         this.em = em;
         this.trustUntokened = config.trustUntokened();
         this.untokenedTenant = config.untokenedTenant()
@@ -61,7 +65,7 @@ public class CallbackInbox {
         return outcome;
     }
 
-    /** A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it. */
+    /** A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it (the reconciler asks at once). */
     @Transactional
     public ReceiptOutcome onUntokened(ParsedCallback callback, String dedupeKey) {
         Instant now = now();
@@ -71,6 +75,9 @@ public class CallbackInbox {
             outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant), report(callback, now)));
         } else {
             outcome = unconfirmedOutcome(Job.findById(jobId), callback);
+            if (outcome == ReceiptOutcome.UNCONFIRMED) {
+                polls.confirmSoon(jobId, untokenedTenant, now);
+            }
         }
         store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
         return outcome;
@@ -83,7 +90,7 @@ public class CallbackInbox {
 
     /** What an untrusted callback would do: nothing it could change is applied before it is confirmed. */
     private static ReceiptOutcome unconfirmedOutcome(Job job, ParsedCallback callback) {
-        if (job == null) {
+        if (job == null || job.status == null) {
             return ReceiptOutcome.UNCONFIRMED;
         }
         if (job.status == callback.status().jobStatus()) {

@@ -46,6 +46,25 @@ public class Job extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /** When the reconciler asks upstream next; null once the job is terminal. */
+    @Column(name = "next_poll_at")
+    public Instant nextPollAt;
+
+    /** Polls since the last news that found nothing new: the back-off exponent. */
+    @Column(name = "quiet_polls")
+    public int quietPolls;
+
+    @Column(name = "failed_polls")
+    public int failedPolls;
+
+    /** Polls in a row that upstream answered "unknown job". */
+    @Column(name = "not_found_polls")
+    public int notFoundPolls;
+
+    /** For timed jobs (stopType 1): submit time + stopTime. */
+    @Column(name = "expected_end_at")
+    public Instant expectedEndAt;
+
     /** The job with its row locked until the transaction ends, or null. */
     public static Job lock(String jobId) {
         return getEntityManager().find(Job.class, jobId, LockModeType.PESSIMISTIC_WRITE);

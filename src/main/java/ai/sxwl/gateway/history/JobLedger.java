@@ -15,6 +15,9 @@ import java.time.Instant;
 @ApplicationScoped
 public class JobLedger {
 
+    /** The event type of a timed job that overran: an event, not a state. */
+    public static final String STALLED = "stalled";
+
     private final EntityManager em;
     private final Event<JobChanged> changes;
 
@@ -32,14 +35,34 @@ public class JobLedger {
         return apply(lockOrCreate(jobId, owner, report.at()), report);
     }
 
-    /** Records that the proxy submitted a job: its first change, unless a callback for it overtook the answer. */
+    /**
+     * Records that the proxy submitted a job: its first change, unless a callback for it overtook the answer.
+     *
+     * @param expectedEndAt for a timed job (stopType 1) submit time + stopTime, else null
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public ReportOutcome submitted(String jobId, JobOwner owner, Instant at) {
-        return apply(lockOrCreate(jobId, owner, at),
-                new StatusReport(JobStatus.SUBMITTED, null, null, DetectedBy.SUBMIT, at));
+    public ReportOutcome submitted(String jobId, JobOwner owner, Instant at, Instant expectedEndAt) {
+        Job job = lockOrCreate(jobId, owner, at);
+        if (job.expectedEndAt == null) {
+            job.expectedEndAt = expectedEndAt;
+        }
+        return apply(job, new StatusReport(JobStatus.SUBMITTED, null, null, DetectedBy.SUBMIT, at));
     }
 
-    private Job lockOrCreate(String jobId, JobOwner owner, Instant at) {
+    /** A timed job runs past its expected end plus the grace period: one {@code stalled} event, its state unchanged. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean stalled(Job job, Instant at) {
+        if (job.status == null || job.status.terminal() || JobEvent.count("jobId = ?1 and type = ?2", job.jobId,
+                STALLED) > 0) {
+            return false;
+        }
+        record(job, STALLED, new StatusReport(job.status, null, null, DetectedBy.POLL, at));
+        return true;
+    }
+
+    /** The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Job lockOrCreate(String jobId, JobOwner owner, Instant at) {
         Job job = Job.lock(jobId);
         if (job == null) {
             job = createLocked(jobId, owner.tenant(), at);

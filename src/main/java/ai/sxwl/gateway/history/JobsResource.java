@@ -40,7 +40,7 @@ public class JobsResource {
     public JobPage list(@RestQuery String status, @RestQuery String since, @RestQuery String until,
                         @RestQuery String q, @RestQuery String cursor, @RestQuery Integer limit) {
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
-        StringBuilder where = new StringBuilder("tenant = :tenant");
+        StringBuilder where = new StringBuilder("tenant = :tenant and status is not null");
         Parameters params = Parameters.with("tenant", tenant.name());
         if (status != null) {
             where.append(" and status = :status");

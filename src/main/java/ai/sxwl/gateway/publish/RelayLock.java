@@ -1,8 +1,9 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 
 /**
  * Makes one relay at a time active across replicas, so per-job order holds on the topic: on PostgreSQL a
@@ -18,9 +19,9 @@ public class RelayLock {
     private final EntityManager em;
     private final boolean postgres;
 
-    RelayLock(EntityManager em, @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind) {
+    RelayLock(EntityManager em, Database database) {
         this.em = em;
-        this.postgres = dbKind.startsWith("postgres");
+        this.postgres = database.postgres();
     }
 
     /** Takes the lock for the current transaction; false when another relay holds it. */

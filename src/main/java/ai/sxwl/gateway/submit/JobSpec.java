@@ -2,6 +2,8 @@ package ai.sxwl.gateway.submit;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.time.Duration;
+
 /**
  * A validated job spec.
  *
@@ -9,8 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                       gateway's callbackUrl
  * @param callbackTarget the caller's own callbackUrl (the job's downstream webhook), or null
  * @param redacted       the spec as stored and published: env values replaced by "***", no callbackUrl
+ * @param timedRun       for stopType 1, how long the job runs (stopTime minutes); null for jobs that run to their end
  */
-public record JobSpec(ObjectNode upstream, String callbackTarget, ObjectNode redacted) {
+public record JobSpec(ObjectNode upstream, String callbackTarget, ObjectNode redacted, Duration timedRun) {
 
     /** The body to send upstream: the spec with the gateway's callback URL for this submission. */
     public ObjectNode withCallbackUrl(String callbackUrl) {

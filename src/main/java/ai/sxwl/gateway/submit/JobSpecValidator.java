@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,7 +54,8 @@ public class JobSpecValidator {
         }
         stopType.ifPresent(n -> upstream.put("stopType", Long.toString(n)));
         boolean timed = stopType.isPresent() && stopType.getAsLong() == 1;
-        integer(upstream, "stopTime", timed, 1, errors).ifPresent(n -> upstream.put("stopTime", n));
+        OptionalLong stopTime = integer(upstream, "stopTime", timed, 1, errors);
+        stopTime.ifPresent(n -> upstream.put("stopTime", n));
         text(upstream, "datasetName", false, MAX_TEXT, errors);
         path(upstream, "datasetPath", false, errors);
         text(upstream, "pretrainedModelName", false, MAX_TEXT, errors);
@@ -66,7 +68,8 @@ public class JobSpecValidator {
             throw new ProblemException(Problem.invalid("The job spec breaks " + errors.size() + " rule(s).", errors));
         }
         upstream.remove("callbackUrl");
-        return new JobSpec(upstream, callbackTarget, redact(upstream));
+        Duration timedRun = timed && stopTime.isPresent() ? Duration.ofMinutes(stopTime.getAsLong()) : null;
+        return new JobSpec(upstream, callbackTarget, redact(upstream), timedRun);
     }
 
     private static ObjectNode redact(ObjectNode upstream) {

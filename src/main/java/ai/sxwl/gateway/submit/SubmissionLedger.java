@@ -64,7 +64,7 @@ public class SubmissionLedger {
     }
 
     /** Upstream created the job: record it, with its first change (submitted), and the answer given. */
-    void created(String submissionId, String jobId, Answer answer) {
+    void created(String submissionId, String jobId, Duration timedRun, Answer answer) {
         QuarkusTransaction.requiringNew().run(() -> {
             Submission submission = Submission.lock(submissionId);
             if (submission.jobId == null) {
@@ -74,8 +74,9 @@ public class SubmissionLedger {
                         jobId, submission.jobId);
             }
             remember(submission, answer);
-            jobs.submitted(jobId, new JobOwner(submission.tenant, submission.id, submission.spec),
-                    Instant.now().truncatedTo(ChronoUnit.MILLIS));
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+            jobs.submitted(jobId, new JobOwner(submission.tenant, submission.id, submission.spec), now,
+                    timedRun == null ? null : submission.createdAt.plus(timedRun));
         });
     }
 

@@ -77,7 +77,7 @@ public class SubmitService {
             throw e;
         }
         Answer answer = new Answer(200, mapper.createObjectNode().put("job_id", jobId).toString());
-        submissions.created(submissionId, jobId, answer);
+        submissions.created(submissionId, jobId, spec.timedRun(), answer);
         return answer;
     }
 

@@ -54,9 +54,23 @@ public class SxwlClient {
         return jobId.textValue();
     }
 
+    /** job_status for a caller who waits for the answer: faults are retried twice. */
     @Retry(maxRetries = 2, delay = 250, jitter = 100, retryOn = UpstreamFault.class)
     @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 10_000, failOn = UpstreamFault.class)
     public UpstreamJobStatus status(String token, String jobId) {
+        return readStatus(token, jobId);
+    }
+
+    /**
+     * job_status for the reconciler: no immediate retry (each call counts against its rate cap; it backs the job off
+     * instead), but the same circuit breaker.
+     */
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, failOn = UpstreamFault.class)
+    public UpstreamJobStatus poll(String token, String jobId) {
+        return readStatus(token, jobId);
+    }
+
+    private UpstreamJobStatus readStatus(String token, String jobId) {
         JsonNode answer = call("job_status", () -> api.status(bearer(token), jobIdBody(jobId)), jobId);
         Optional<UpstreamStatus> status = Optional.ofNullable(answer.get("status"))
                 .filter(JsonNode::isTextual).flatMap(node -> UpstreamStatus.fromWire(node.textValue()));

@@ -97,6 +97,36 @@ public final class SxwlSimulator {
         return server().findAll(postRequestedFor(urlEqualTo(path))).size();
     }
 
+    /** Requests to {@code path} about one job (its id in the body). */
+    public static int requestCount(String path, String jobId) {
+        return (int) server().findAll(postRequestedFor(urlEqualTo(path))).stream()
+                .filter(r -> r.getBodyAsString().contains(jobId)).count();
+    }
+
+    /** When each job_status request about one job arrived, oldest first. */
+    public static List<Instant> statusRequestTimes(String jobId) {
+        return server().findAll(postRequestedFor(urlEqualTo("/api/userJob/job_status"))).stream()
+                .filter(r -> r.getBodyAsString().contains(jobId))
+                .map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+    }
+
+    /** When each job_status request arrived, oldest first. */
+    public static List<Instant> statusRequestTimes() {
+        return server().findAll(postRequestedFor(urlEqualTo("/api/userJob/job_status"))).stream()
+                .map(r -> r.getLoggedDate().toInstant()).sorted().toList();
+    }
+
+    /** Jobs that exist upstream and keep working, as if submitted to SXWL directly. */
+    public static List<String> openJobs(int count) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SimJob job = new SimJob("ai" + UUID.randomUUID());
+            JOBS.put(job.id, job);
+            ids.add(job.id);
+        }
+        return ids;
+    }
+
     /** The simulator's view of a job: null when it never created it. */
     public static String state(String jobId) {
         SimJob job = JOBS.get(jobId);

@@ -1,0 +1,163 @@
+package ai.sxwl.gateway.reconcile;
+
+import ai.sxwl.gateway.history.Job;
+import ai.sxwl.gateway.tenant.Tenant;
+import ai.sxwl.gateway.tenant.TenantRegistry;
+import ai.sxwl.gateway.upstream.SxwlClient;
+import ai.sxwl.gateway.upstream.UpstreamConfig;
+import ai.sxwl.gateway.upstream.UpstreamException;
+import ai.sxwl.gateway.upstream.UpstreamJobStatus;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The polling loop. Each tick claims as many due jobs as the rate cap and the in-flight bound allow, asks upstream
+ * about each on a small pool, and records the answers. It never dies on a bad answer: every failure only backs that
+ * job off.
+ */
+@ApplicationScoped
+public class Reconciler {
+
+    private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    private static final Duration TICK = Duration.ofMillis(100);
+
+    private final ReconcileConfig config;
+    private final JobClaims claims;
+    private final PollRecorder recorder;
+    private final SxwlClient upstream;
+    private final TenantRegistry tenants;
+    private final Duration lease;
+    private final RateLimiter limiter;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ExecutorService pollers;
+    private volatile boolean running;
+    private Thread loop;
+
+    @Inject
+    Reconciler(ReconcileConfig config, JobClaims claims, PollRecorder recorder, SxwlClient upstream,
+               TenantRegistry tenants, UpstreamConfig upstreamConfig, MeterRegistry registry) {
+        this.config = config;
+        this.claims = claims;
+        this.recorder = recorder;
+        this.upstream = upstream;
+        this.tenants = tenants;
+        // Long enough for one call with its connect and read timeouts, so a claimed job is not claimed twice.
+        this.lease = upstreamConfig.connectTimeout().plus(upstreamConfig.readTimeout()).multipliedBy(2)
+                .plusSeconds(30);
+        this.limiter = new RateLimiter(config.maxCallsPerSecond());
+        this.pollers = Executors.newFixedThreadPool(config.maxInFlight(), r -> {
+            Thread thread = new Thread(r, "reconciler-poll");
+            thread.setDaemon(true);
+            return thread;
+        });
+        registry.gauge("gateway.reconcile.in.flight", inFlight);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        running = true;
+        loop = new Thread(this::run, "reconciler");
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (loop != null) {
+            loop.interrupt();
+            loop.join(Duration.ofSeconds(5).toMillis());
+        }
+        pollers.shutdownNow();
+        pollers.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                tick(Instant.now());
+            } catch (RuntimeException e) {
+                LOG.warnf("Reconciler tick failed, trying again: %s", e.toString());
+            }
+            try {
+                Thread.sleep(TICK.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Claims what may be polled now and starts polling it; returns how many polls were started. */
+    int tick(Instant now) {
+        int room = Math.min(limiter.available(), config.maxInFlight() - inFlight.get());
+        if (room <= 0) {
+            return 0;
+        }
+        List<String> due = claims.claimDue(room, now, now.plus(lease));
+        int started = 0;
+        for (String jobId : due) {
+            if (!limiter.tryAcquire()) {
+                recorder.failed(jobId, now); // not polled: back on the schedule soon, unharmed
+                continue;
+            }
+            inFlight.incrementAndGet();
+            started++;
+            pollers.execute(() -> {
+                try {
+                    poll(jobId);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            });
+        }
+        return started;
+    }
+
+    private void poll(String jobId) {
+        Instant now = Instant.now();
+        try {
+            Optional<Job> job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findByIdOptional(jobId));
+            Optional<String> token = job.flatMap(j -> tenants.byName(j.tenant)).flatMap(Tenant::upstreamToken);
+            if (job.isEmpty()) {
+                return;
+            }
+            if (token.isEmpty()) {
+                LOG.warnf("Job %s: tenant %s has no upstream token; cannot poll it", jobId, job.get().tenant);
+                recorder.failed(jobId, now);
+                return;
+            }
+            UpstreamJobStatus answer = upstream.poll(token.get(), jobId);
+            recorder.answered(jobId, answer, Instant.now());
+        } catch (UpstreamException e) {
+            if (e.kind() == UpstreamException.Kind.REFUSED) {
+                recorder.notFound(jobId, Instant.now());
+            } else {
+                LOG.debugf("Polling job %s failed: %s", jobId, e.getMessage());
+                recorder.failed(jobId, Instant.now());
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Polling job %s failed: %s", jobId, e.toString());
+            try {
+                recorder.failed(jobId, Instant.now());
+            } catch (RuntimeException again) {
+                LOG.warnf("Cannot record a failed poll of job %s (its lease will run out): %s", jobId, again);
+            }
+        }
+    }
+}

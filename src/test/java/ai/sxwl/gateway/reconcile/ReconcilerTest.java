@@ -1,0 +1,212 @@
+package ai.sxwl.gateway.reconcile;
+
+import ai.sxwl.gateway.testing.Db;
+import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.Jobs;
+import ai.sxwl.gateway.testing.SxwlSimulator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static ai.sxwl.gateway.testing.Api.as;
+import static ai.sxwl.gateway.testing.Api.submit;
+import static ai.sxwl.gateway.testing.Callbacks.body;
+import static ai.sxwl.gateway.testing.Callbacks.untokened;
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The reconciler against the SXWL simulator, at test speed (initial-delay 2s, max-interval 5s, stall-grace 2s). */
+@QuarkusTest
+class ReconcilerTest {
+
+    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final Duration INITIAL_DELAY = Duration.ofSeconds(2);
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    Db db;
+
+    @Inject
+    Jobs jobs;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final List<StubMapping> stubs = new ArrayList<>();
+
+    @AfterEach
+    void removeStubs() {
+        stubs.forEach(SxwlSimulator.server()::removeStub);
+    }
+
+    @Test
+    void aDroppedCallbackIsRecoveredByPollingWithinInitialDelayPlusOneInterval() {
+        double recoveredBefore = registry.counter("gateway.missed.callbacks.recovered").count();
+        Instant submitted = Instant.now();
+        String jobId = submit("acme", "sim:success-silent@300"); // ends after 0.3 s; its callback is lost
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
+        Duration took = Duration.between(submitted, Instant.now());
+        System.out.printf("Dropped callback recovered by polling after %d ms%n", took.toMillis());
+        // First poll at initial-delay (+20% jitter); one back-off interval (2x) is the allowance on top.
+        assertTrue(took.compareTo(INITIAL_DELAY.multipliedBy(12).dividedBy(10).plus(INITIAL_DELAY.multipliedBy(2))
+                .plusSeconds(1)) < 0, "took " + took);
+        JsonNode succeeded = event(jobId, "ai.sxwl.job.succeeded");
+        assertEquals("poll", succeeded.get("data").get("detectedBy").asText());
+        assertTrue(succeeded.get("data").get("modelUrl").asText().contains("Expires="));
+        assertTrue(registry.counter("gateway.missed.callbacks.recovered").count() > recoveredBefore);
+    }
+
+    @Test
+    void aCallbackAndAPollReportingTheSameOutcomeGiveOneEvent() {
+        String jobId = submit("acme", "sim:success@1900"); // the callback lands around the first poll
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(8))
+                .until(() -> types(jobId).stream().filter(t -> t.endsWith("succeeded")).count() == 1);
+        assertEquals(1, db.count("SELECT count(*) FROM job_event WHERE job_id = ? AND type = 'succeeded'", jobId));
+    }
+
+    @Test
+    void theFirstWorkingSeenMovesTheJobToRunningOnce() {
+        String jobId = submit("acme", "keeps working");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.running"));
+        JsonNode running = event(jobId, "ai.sxwl.job.running");
+        assertEquals("poll", running.get("data").get("detectedBy").asText());
+        assertEquals("submitted", running.get("data").get("previousStatus").asText());
+        // More polls follow, all "working": no second running event.
+        await().atMost(Duration.ofSeconds(15)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= 3);
+        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.running"), types(jobId));
+    }
+
+    @Test
+    void aTimedJobStillWorkingAfterItsEndPlusGraceIsStalledOnce() {
+        String jobId = as("acme").body(ai.sxwl.gateway.testing.Api.spec("keeps working")).post("/api/userJob")
+                .then().statusCode(200).extract().path("job_id");
+        // The spec says stopTime 5 minutes; let those minutes have passed.
+        jobs.update("UPDATE job SET expected_end_at = ?, next_poll_at = ? WHERE job_id = ?",
+                Instant.now().minusSeconds(5), Instant.now(), jobId);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.stalled"));
+        JsonNode stalled = event(jobId, "ai.sxwl.job.stalled");
+        assertEquals("running", stalled.get("data").get("status").asText());
+        await().atMost(Duration.ofSeconds(15)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= 3);
+        assertEquals(1, types(jobId).stream().filter(t -> t.endsWith("stalled")).count());
+    }
+
+    @Test
+    void errorsAndGarbageBackTheJobOffWithoutLosingIt() {
+        String jobId = submit("acme", "keeps working");
+        stubs.add(SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
+                .withRequestBody(containing(jobId)).willReturn(aResponse().withStatus(500).withBody("boom"))));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> failedPolls(jobId) >= 2);
+        SxwlSimulator.server().removeStub(stubs.remove(0));
+        stubs.add(SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
+                .withRequestBody(containing(jobId)).willReturn(aResponse().withStatus(200).withBody("<html>"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> failedPolls(jobId) >= 3);
+
+        List<Instant> polls = SxwlSimulator.statusRequestTimes(jobId);
+        Duration lastGap = Duration.between(polls.get(polls.size() - 2), polls.get(polls.size() - 1));
+        assertTrue(lastGap.compareTo(INITIAL_DELAY.multipliedBy(8).dividedBy(10)) >= 0,
+                "failures back off instead of hammering: " + polls);
+        as("acme").get("/api/jobs/" + jobId).then().statusCode(200).body("status", equalTo("submitted"));
+
+        SxwlSimulator.server().removeStub(stubs.remove(0));
+        SxwlSimulator.finish(jobId, true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
+    }
+
+    @Test
+    void aForgedUntokenedSuccessIsAnAnomalyAndPublishesNothing() {
+        String jobId = submit("acme", "keeps working");
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.running"));
+
+        untokened(body(jobId, "success", "https://evil.example/model.bin")).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> "anomaly".equals(receiptOutcome(jobId)));
+        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.running"), types(jobId));
+        as("acme").get("/api/jobs/" + jobId).then().body("status", equalTo("running"));
+
+        String unknown = "ai" + java.util.UUID.randomUUID();
+        untokened(body(unknown, "success", "https://evil.example/model.bin")).statusCode(200);
+        await().atMost(Duration.ofSeconds(15)).until(() -> "anomaly".equals(receiptOutcome(unknown)));
+        assertEquals(0, db.count("SELECT count(*) FROM job WHERE job_id = ?", unknown));
+        assertTrue(EVENTS.records(unknown).isEmpty());
+    }
+
+    @Test
+    void aGenuineUntokenedCallbackIsConfirmedThenApplied() {
+        String jobId = SxwlSimulator.openJobs(1).get(0); // submitted to SXWL directly, not through the proxy
+        SxwlSimulator.finish(jobId, true);
+
+        untokened(body(jobId, "success", "https://evil.example/not-what-upstream-says")).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
+        JsonNode succeeded = event(jobId, "ai.sxwl.job.succeeded");
+        assertEquals("callback", succeeded.get("data").get("detectedBy").asText());
+        assertEquals("acme", succeeded.get("data").get("tenant").asText());
+        assertTrue(succeeded.get("data").get("modelUrl").asText().startsWith("https://sxwl-sim"),
+                "the model URL is upstream's, not the callback's");
+        await().atMost(Duration.ofSeconds(5)).until(() -> "applied".equals(receiptOutcome(jobId)));
+    }
+
+    @Test
+    void aJobUpstreamForgetsIsLostAfterSeveralNotFoundPolls() {
+        String jobId = submit("acme", "keeps working");
+        stubs.add(SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
+                .withRequestBody(containing(jobId))
+                .willReturn(aResponse().withStatus(400).withBody("{\"message\":\"job not found\"}"))));
+
+        await().atMost(Duration.ofSeconds(40)).until(() -> types(jobId).contains("ai.sxwl.job.lost"));
+        assertTrue(SxwlSimulator.statusRequestTimes(jobId).size() >= 3, "several not-found polls first");
+        int polls = SxwlSimulator.statusRequestTimes(jobId).size();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
+    }
+
+    private long failedPolls(String jobId) {
+        return db.count("SELECT failed_polls FROM job WHERE job_id = ?", jobId);
+    }
+
+    private String receiptOutcome(String jobId) {
+        var rows = db.rows("SELECT outcome FROM callback_receipt WHERE job_id = ?", jobId);
+        return rows.isEmpty() ? null : (String) rows.get(0).get("outcome");
+    }
+
+    private List<String> types(String jobId) {
+        return EVENTS.records(jobId).stream().map(r -> read(r).get("type").asText()).toList();
+    }
+
+    private JsonNode event(String jobId, String type) {
+        return EVENTS.records(jobId).stream().map(this::read).filter(e -> e.get("type").asText().equals(type))
+                .findFirst().orElseThrow();
+    }
+
+    private JsonNode read(ConsumerRecord<String, String> record) {
+        try {
+            return mapper.readTree(record.value());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
