@@ -14,4 +14,12 @@ public record JobChanged(String jobId, String tenant, long seq, String type, Job
                          JobStatus previousStatus, UpstreamStatus upstreamStatus, String modelUrl,
                          Instant modelUrlExpiresAt, DetectedBy detectedBy, Instant occurredAt,
                          String submissionJson) {
+
+    /** The change as it was announced, rebuilt from the history (for replays). */
+    public static JobChanged of(Job job, JobEvent event) {
+        return new JobChanged(job.jobId, job.tenant, event.seq, event.type, event.status, event.previousStatus,
+                event.upstreamStatus == null ? null : UpstreamStatus.fromWire(event.upstreamStatus).orElse(null),
+                event.modelUrl, event.modelUrlExpiresAt, DetectedBy.valueOf(event.detectedBy.toUpperCase(
+                java.util.Locale.ROOT)), event.occurredAt, job.submission);
+    }
 }

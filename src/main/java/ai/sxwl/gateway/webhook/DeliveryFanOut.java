@@ -1,0 +1,106 @@
+package ai.sxwl.gateway.webhook;
+
+import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.history.JobStatus;
+import ai.sxwl.gateway.publish.CloudEvents;
+import ai.sxwl.gateway.submit.Submission;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Turns each job change into deliveries, in the change's own transaction (the delivery rows are an outbox too): the
+ * CloudEvent to every enabled subscription of the tenant that wants it, and, when the job succeeded or failed, the
+ * SXWL-shaped body to the job's own callback URL from the submit proxy.
+ */
+@ApplicationScoped
+public class DeliveryFanOut {
+
+    private final CloudEvents cloudEvents;
+    private final ObjectMapper mapper;
+
+    DeliveryFanOut(CloudEvents cloudEvents, ObjectMapper mapper) {
+        this.cloudEvents = cloudEvents;
+        this.mapper = mapper;
+    }
+
+    void onChange(@Observes JobChanged change) {
+        Instant now = Instant.now();
+        List<Subscription> subscriptions = Subscription.list("tenant = ?1 and enabled = true", change.tenant());
+        String cloudEvent = null;
+        for (Subscription subscription : subscriptions) {
+            if (subscription.wants(change.type(), change.jobId())) {
+                cloudEvent = cloudEvent != null ? cloudEvent : cloudEvents.toJson(change);
+                queue(change, subscription.id, subscription.url, cloudEvent, messageId(change, subscription.id), now);
+            }
+        }
+        if (change.status() == JobStatus.SUCCEEDED || change.status() == JobStatus.FAILED) {
+            String target = callbackTarget(change);
+            if (target != null && change.type().equals(change.status().wire())) {
+                queue(change, null, target, sxwlBody(change), messageId(change, Delivery.JOB_TARGET), now);
+            }
+        }
+    }
+
+    /** Queues a prepared delivery as a new message (a replay: a fresh webhook-id). */
+    static void replay(Delivery delivery, Instant now) {
+        delivery.messageId = "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        delivery.state = DeliveryState.PENDING;
+        delivery.nextAttemptAt = now;
+        delivery.createdAt = now;
+        delivery.updatedAt = now;
+        delivery.persist();
+    }
+
+    private static void queue(JobChanged change, String subscriptionId, String url, String body, String messageId,
+                              Instant now) {
+        Delivery delivery = new Delivery();
+        delivery.messageId = messageId;
+        delivery.tenant = change.tenant();
+        delivery.subscriptionId = subscriptionId;
+        delivery.targetKey = subscriptionId != null ? subscriptionId : Delivery.JOB_TARGET;
+        delivery.url = url;
+        delivery.jobId = change.jobId();
+        delivery.seq = change.seq();
+        delivery.eventId = CloudEvents.eventId(change);
+        delivery.eventType = CloudEvents.TYPE_PREFIX + change.type();
+        delivery.body = body;
+        delivery.state = DeliveryState.PENDING;
+        delivery.nextAttemptAt = now;
+        delivery.createdAt = now;
+        delivery.updatedAt = now;
+        delivery.persist();
+    }
+
+    private static String callbackTarget(JobChanged change) {
+        Submission submission = Submission.find("jobId", change.jobId()).firstResult();
+        return submission == null ? null : submission.callbackTarget;
+    }
+
+    /** What SXWL itself would have posted: {@code {"status", "job_id", "url"}}. */
+    private String sxwlBody(JobChanged change) {
+        return mapper.createObjectNode()
+                .put("status", change.status() == JobStatus.SUCCEEDED ? "success" : "fail")
+                .put("job_id", change.jobId())
+                .put("url", change.modelUrl() == null ? "" : change.modelUrl())
+                .toString();
+    }
+
+    /** The same (event, target) always gives the same webhook-id. */
+    private static String messageId(JobChanged change, String targetKey) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    (CloudEvents.eventId(change) + "|" + targetKey).getBytes(StandardCharsets.UTF_8));
+            return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package ai.sxwl.gateway.webhook;
+
+import ai.sxwl.gateway.Database;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The database side of deliveries, one short transaction each: claiming due deliveries (in order per job and
+ * target, one replica per delivery), and recording what an attempt came to (delivered, retry later, dead, endpoint
+ * disabled).
+ */
+@ApplicationScoped
+public class DeliveryRecorder {
+
+    private final EntityManager em;
+    private final WebhooksConfig config;
+    private final String dueQuery;
+
+    DeliveryRecorder(EntityManager em, WebhooksConfig config, Database database) {
+        this.em = em;
+        this.config = config;
+        // A delivery waits while an earlier change of its job to the same target is not settled yet.
+        this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE d.next_attempt_at <= ?1"
+                + " AND d.state IN ('pending', 'failed') AND NOT EXISTS (SELECT 1 FROM webhook_delivery e"
+                + " WHERE e.target_key = d.target_key AND e.job_id = d.job_id AND e.seq < d.seq"
+                + " AND e.state IN ('pending', 'failed')) ORDER BY d.next_attempt_at LIMIT ?2"
+                + (database.postgres() ? " FOR UPDATE SKIP LOCKED" : "");
+    }
+
+    /** A claimed delivery, with what an attempt needs. */
+    record Claim(long id, String messageId, String url, String body, String endpoint, String[] secrets) {
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @SuppressWarnings("unchecked")
+    List<Claim> claimDue(int limit, Instant now, Instant leaseUntil) {
+        List<Number> ids = em.createNativeQuery(dueQuery).setParameter(1, now).setParameter(2, limit).getResultList();
+        List<Claim> claims = new ArrayList<>();
+        for (Number id : ids) {
+            Delivery delivery = em.find(Delivery.class, id.longValue());
+            String[] secrets;
+            String endpoint;
+            if (delivery.subscriptionId != null) {
+                Subscription subscription = Subscription.findById(delivery.subscriptionId);
+                if (subscription == null || !subscription.enabled) {
+                    delivery.nextAttemptAt = null; // parked until the subscription is enabled again
+                    continue;
+                }
+                secrets = subscription.signingSecrets(now);
+                endpoint = subscription.id;
+            } else {
+                secrets = TenantSigningKey.forTenant(delivery.tenant).signingSecrets(now);
+                endpoint = "job:" + java.net.URI.create(delivery.url).getHost();
+            }
+            delivery.nextAttemptAt = leaseUntil;
+            claims.add(new Claim(delivery.id, delivery.messageId, delivery.url, delivery.body, endpoint, secrets));
+        }
+        return claims;
+    }
+
+    /** Not attempted (its endpoint is busy or paused): due again at {@code until}, no attempt counted. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    void postpone(long id, Instant until) {
+        Delivery.<Delivery>findByIdOptional(id).ifPresent(d -> d.nextAttemptAt = until);
+    }
+
+    /** Records an attempt and decides what comes next; returns the delivery's new state. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    DeliveryState record(long id, AttemptResult result, Instant at) {
+        Delivery delivery = Delivery.lock(id);
+        DeliveryAttempt attempt = new DeliveryAttempt();
+        attempt.deliveryId = id;
+        attempt.attemptedAt = at;
+        attempt.statusCode = result.status();
+        attempt.latencyMs = result.latencyMs();
+        attempt.error = truncate(result.error(), 255);
+        attempt.responseExcerpt = truncate(result.excerpt(), 1024);
+        attempt.persist();
+
+        Subscription subscription = delivery.subscriptionId == null ? null
+                : Subscription.findById(delivery.subscriptionId);
+        delivery.lastStatus = result.status();
+        delivery.updatedAt = at;
+        if (result.succeeded()) {
+            delivery.state = DeliveryState.DELIVERED;
+            delivery.nextAttemptAt = null;
+            if (subscription != null) {
+                subscription.failingSince = null;
+            }
+            return delivery.state;
+        }
+        if (result.gone()) {
+            delivery.state = DeliveryState.DEAD;
+            delivery.nextAttemptAt = null;
+            if (subscription != null) {
+                disable(subscription, "the endpoint answered 410 Gone", at);
+            }
+            return delivery.state;
+        }
+        delivery.attempts++;
+        List<Duration> schedule = config.retrySchedule();
+        if (delivery.attempts > schedule.size()) {
+            delivery.state = DeliveryState.DEAD;
+            delivery.nextAttemptAt = null;
+        } else {
+            delivery.state = DeliveryState.FAILED;
+            delivery.nextAttemptAt = at.plus(delay(schedule.get(delivery.attempts - 1), result));
+        }
+        if (subscription != null) {
+            if (subscription.failingSince == null) {
+                subscription.failingSince = at;
+            } else if (subscription.enabled && subscription.failingSince.plus(config.disableAfter()).isBefore(at)) {
+                disable(subscription, "failing without a success since " + subscription.failingSince, at);
+            }
+        }
+        return delivery.state;
+    }
+
+    private void disable(Subscription subscription, String reason, Instant at) {
+        if (!subscription.enabled) {
+            return;
+        }
+        subscription.enabled = false;
+        subscription.disabledReason = reason;
+        subscription.updatedAt = at;
+        em.createNativeQuery("INSERT INTO endpoint_disabled (subscription_id, reason, disabled_at) VALUES (?1, ?2, ?3)")
+                .setParameter(1, subscription.id).setParameter(2, reason).setParameter(3, at).executeUpdate();
+    }
+
+    /** The scheduled delay with ±20% jitter, or longer when a 429/503 asked for it with Retry-After. */
+    private Duration delay(Duration scheduled, AttemptResult result) {
+        Duration delay = Duration.ofMillis((long) (scheduled.toMillis() * ThreadLocalRandom.current()
+                .nextDouble(0.8, 1.2)));
+        if (result.status() != null && (result.status() == 429 || result.status() == 503)) {
+            Duration asked = retryAfter(result.retryAfter());
+            if (asked != null && asked.compareTo(delay) > 0) {
+                delay = asked.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : asked;
+            }
+        }
+        return delay;
+    }
+
+    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(Instant.now(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException notDate) {
+                return null;
+            }
+        }
+    }
+
+    private static String truncate(String value, int max) {
+        return value == null || value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,126 @@
+package ai.sxwl.gateway.webhook;
+
+import ai.sxwl.gateway.problem.ProblemException;
+import ai.sxwl.gateway.tenant.CurrentTenant;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The tenant's deliveries with their attempts, and redelivery. */
+@Path("/api/deliveries")
+@Tag(name = "webhooks")
+@Produces(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+
+    private final CurrentTenant tenant;
+    private final DeliveryDispatcher dispatcher;
+
+    DeliveryResource(CurrentTenant tenant, DeliveryDispatcher dispatcher) {
+        this.tenant = tenant;
+        this.dispatcher = dispatcher;
+    }
+
+    public record AttemptView(Instant attemptedAt, Integer statusCode, int latencyMs, String error,
+                              String responseExcerpt) {
+    }
+
+    public record DeliveryView(long id, String messageId, String subscriptionId, String target, String url,
+                               String jobId, long sequence, String eventId, String eventType, String state,
+                               Instant nextAttemptAt, Integer lastStatus, Instant createdAt,
+                               List<AttemptView> attempts) {
+        static DeliveryView of(Delivery d) {
+            List<AttemptView> attempts = DeliveryAttempt.<DeliveryAttempt>list("deliveryId", Sort.ascending("id"), d.id)
+                    .stream().map(a -> new AttemptView(a.attemptedAt, a.statusCode, a.latencyMs, a.error,
+                            a.responseExcerpt)).toList();
+            return new DeliveryView(d.id, d.messageId, d.subscriptionId,
+                    d.subscriptionId == null ? "job-callback" : "subscription", d.url, d.jobId, d.seq, d.eventId,
+                    d.eventType, d.state.wire(), d.nextAttemptAt, d.lastStatus, d.createdAt, attempts);
+        }
+    }
+
+    public record DeliveryPage(List<DeliveryView> items, String nextCursor) {
+    }
+
+    @GET
+    @Operation(summary = "Deliveries, newest first; filters: state (pending|delivered|failed|dead), subscriptionId,"
+            + " jobId; cursor paging")
+    public DeliveryPage list(@RestQuery String state, @RestQuery String subscriptionId, @RestQuery String jobId,
+                             @RestQuery String cursor, @RestQuery Integer limit) {
+        int size = limit == null ? 50 : Math.max(1, Math.min(limit, 200));
+        StringBuilder where = new StringBuilder("tenant = :tenant");
+        Parameters params = Parameters.with("tenant", tenant.name());
+        if (state != null) {
+            where.append(" and state = :state");
+            params.and("state", parseState(state));
+        }
+        if (subscriptionId != null) {
+            where.append(" and subscriptionId = :subscription");
+            params.and("subscription", subscriptionId);
+        }
+        if (jobId != null) {
+            where.append(" and jobId = :job");
+            params.and("job", jobId);
+        }
+        if (cursor != null) {
+            where.append(" and id < :cursor");
+            params.and("cursor", parseCursor(cursor));
+        }
+        List<Delivery> page = Delivery.<Delivery>find(where.toString(), Sort.descending("id"), params)
+                .page(0, size + 1).list();
+        String next = page.size() > size ? Long.toString(page.get(size - 1).id) : null;
+        return new DeliveryPage(page.stream().limit(size).map(DeliveryView::of).toList(), next);
+    }
+
+    @GET
+    @Path("/{id}")
+    public DeliveryView get(@RestPath long id) {
+        return DeliveryView.of(own(id));
+    }
+
+    @POST
+    @Path("/{id}/redeliver")
+    @Transactional
+    @Operation(summary = "Send again (also a delivered one), with the same webhook-id and a fresh retry schedule")
+    public DeliveryView redeliver(@RestPath long id) {
+        Delivery delivery = own(id);
+        delivery.requeue(Instant.now());
+        dispatcher.wakeUp();
+        return DeliveryView.of(delivery);
+    }
+
+    private Delivery own(long id) {
+        Delivery delivery = Delivery.findById(id);
+        if (delivery == null || !delivery.tenant.equals(tenant.name())) {
+            throw ProblemException.of(404, "Not Found", "No delivery " + id + " of this tenant.");
+        }
+        return delivery;
+    }
+
+    private static DeliveryState parseState(String state) {
+        try {
+            return DeliveryState.fromWire(state);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.of(400, "Bad Request", "state must be one of pending, delivered, failed, dead.");
+        }
+    }
+
+    private static long parseCursor(String cursor) {
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
+        }
+    }
+}

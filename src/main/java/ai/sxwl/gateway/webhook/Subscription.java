@@ -1,0 +1,71 @@
+package ai.sxwl.gateway.webhook;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** A tenant's webhook endpoint. */
+@Entity
+@Table(name = "subscription")
+public class Subscription extends PanacheEntityBase {
+
+    @Id
+    public String id;
+
+    public String tenant;
+
+    public String url;
+
+    public String description;
+
+    /** Comma-separated short event types; null for all. */
+    @Column(name = "event_types")
+    public String eventTypes;
+
+    /** Only this job's events; null for all jobs. */
+    @Column(name = "job_id")
+    public String jobId;
+
+    public boolean enabled;
+
+    @Column(name = "disabled_reason")
+    public String disabledReason;
+
+    public String secret;
+
+    @Column(name = "previous_secret")
+    public String previousSecret;
+
+    @Column(name = "previous_secret_until")
+    public Instant previousSecretUntil;
+
+    @Column(name = "failing_since")
+    public Instant failingSince;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    Set<String> eventTypeSet() {
+        return eventTypes == null ? Set.of() : Arrays.stream(eventTypes.split(",")).collect(Collectors.toSet());
+    }
+
+    boolean wants(String type, String eventJobId) {
+        return (eventTypes == null || eventTypeSet().contains(type)) && (jobId == null || jobId.equals(eventJobId));
+    }
+
+    /** The secrets that sign now: the current one, and the previous one during its overlap. */
+    String[] signingSecrets(Instant now) {
+        return previousSecret != null && previousSecretUntil != null && now.isBefore(previousSecretUntil)
+                ? new String[]{secret, previousSecret} : new String[]{secret};
+    }
+}

@@ -1,0 +1,242 @@
+package ai.sxwl.gateway.webhook;
+
+import ai.sxwl.gateway.problem.Problem;
+import ai.sxwl.gateway.problem.Problem.FieldError;
+import ai.sxwl.gateway.problem.ProblemException;
+import ai.sxwl.gateway.publish.CloudEvents;
+import ai.sxwl.gateway.tenant.CurrentTenant;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.panache.common.Sort;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** A tenant's webhook subscriptions. The signing secret is shown only when created or rotated. */
+@Path("/api/subscriptions")
+@Tag(name = "webhooks", description = "Subscriptions, deliveries, replays")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class SubscriptionResource {
+
+    static final Set<String> EVENT_TYPES = Set.of("submitted", "running", "succeeded", "failed", "cancelled", "lost",
+            "stalled");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CurrentTenant tenant;
+    private final UrlGuard guard;
+    private final WebhooksConfig config;
+    private final DeliveryDispatcher dispatcher;
+
+    SubscriptionResource(CurrentTenant tenant, UrlGuard guard, WebhooksConfig config, DeliveryDispatcher dispatcher) {
+        this.tenant = tenant;
+        this.guard = guard;
+        this.config = config;
+        this.dispatcher = dispatcher;
+    }
+
+    /** Create or change a subscription; absent fields are left as they are on PATCH. */
+    public record SubscriptionRequest(String url, List<String> eventTypes, String jobId, String description,
+                                      Boolean enabled) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SubscriptionView(String id, String url, List<String> eventTypes, String jobId, String description,
+                                   boolean enabled, String disabledReason, Instant createdAt, Instant updatedAt,
+                                   String secret) {
+        static SubscriptionView of(Subscription s, String shownSecret) {
+            return new SubscriptionView(s.id, s.url, s.eventTypes == null ? null
+                    : s.eventTypeSet().stream().sorted().map(t -> CloudEvents.TYPE_PREFIX + t).toList(),
+                    s.jobId, s.description, s.enabled, s.disabledReason, s.createdAt, s.updatedAt, shownSecret);
+        }
+    }
+
+    @POST
+    @Transactional
+    @Operation(summary = "Create a subscription; the answer holds its signing secret, shown only this once")
+    public Response create(SubscriptionRequest request) {
+        if (request == null) {
+            throw ProblemException.of(400, "Bad Request", "A JSON object is required.");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String url = checkedUrl(request.url(), errors);
+        String types = eventTypes(request.eventTypes(), errors);
+        checkOptional(request, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.invalid("The subscription breaks " + errors.size() + " rule(s).",
+                    errors));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        Subscription subscription = new Subscription();
+        subscription.id = "sub_" + randomId();
+        subscription.tenant = tenant.name();
+        subscription.url = url;
+        subscription.eventTypes = types;
+        subscription.jobId = request.jobId();
+        subscription.description = request.description();
+        subscription.enabled = request.enabled() == null || request.enabled();
+        subscription.secret = WebhookSigner.newSecret();
+        subscription.createdAt = now;
+        subscription.updatedAt = now;
+        subscription.persist();
+        return Response.status(201).entity(SubscriptionView.of(subscription, subscription.secret)).build();
+    }
+
+    @GET
+    @Operation(summary = "The tenant's subscriptions")
+    public List<SubscriptionView> list() {
+        return Subscription.<Subscription>list("tenant", Sort.ascending("createdAt"), tenant.name()).stream()
+                .map(s -> SubscriptionView.of(s, null)).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public SubscriptionView get(@RestPath String id) {
+        return SubscriptionView.of(own(id), null);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    @Transactional
+    @Operation(summary = "Change url, event types, job filter, description or enabled")
+    public SubscriptionView patch(@RestPath String id, SubscriptionRequest request) {
+        Subscription subscription = own(id);
+        if (request == null) {
+            throw ProblemException.of(400, "Bad Request", "A JSON object is required.");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String url = request.url() == null ? null : checkedUrl(request.url(), errors);
+        String types = request.eventTypes() == null ? null : eventTypes(request.eventTypes(), errors);
+        checkOptional(request, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.invalid("The change breaks " + errors.size() + " rule(s).", errors));
+        }
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        if (url != null) {
+            subscription.url = url;
+            Delivery.update("url = ?1 where subscriptionId = ?2 and state in ?3", url, id,
+                    List.of(DeliveryState.PENDING, DeliveryState.FAILED));
+        }
+        if (request.eventTypes() != null) {
+            subscription.eventTypes = types;
+        }
+        if (request.jobId() != null) {
+            subscription.jobId = request.jobId().isEmpty() ? null : request.jobId();
+        }
+        if (request.description() != null) {
+            subscription.description = request.description();
+        }
+        if (request.enabled() != null && request.enabled() != subscription.enabled) {
+            subscription.enabled = request.enabled();
+            if (subscription.enabled) {
+                subscription.disabledReason = null;
+                subscription.failingSince = null;
+                // Deliveries parked while it was disabled go out now.
+                Delivery.update("nextAttemptAt = ?1 where subscriptionId = ?2 and state in ?3", now, id,
+                        List.of(DeliveryState.PENDING, DeliveryState.FAILED));
+                dispatcher.wakeUp();
+            }
+        }
+        subscription.updatedAt = now;
+        return SubscriptionView.of(subscription, null);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @Transactional
+    @Operation(summary = "Delete a subscription; its unsent deliveries are dropped (their history stays)")
+    public Response delete(@RestPath String id) {
+        Subscription subscription = own(id);
+        Delivery.update("state = ?1, nextAttemptAt = null where subscriptionId = ?2 and state in ?3",
+                DeliveryState.DEAD, id, List.of(DeliveryState.PENDING, DeliveryState.FAILED));
+        subscription.delete();
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{id}/rotate-secret")
+    @Transactional
+    @Operation(summary = "New signing secret; the old one keeps signing too for gateway.webhooks.rotation-overlap")
+    public SubscriptionView rotate(@RestPath String id) {
+        Subscription subscription = own(id);
+        Instant now = Instant.now();
+        subscription.previousSecret = subscription.secret;
+        subscription.previousSecretUntil = now.plus(config.rotationOverlap());
+        subscription.secret = WebhookSigner.newSecret();
+        subscription.updatedAt = now;
+        return SubscriptionView.of(subscription, subscription.secret);
+    }
+
+    Subscription own(String id) {
+        Subscription subscription = Subscription.findById(id);
+        if (subscription == null || !subscription.tenant.equals(tenant.name())) {
+            throw ProblemException.of(404, "Not Found", "No subscription " + id + " of this tenant.");
+        }
+        return subscription;
+    }
+
+    private String checkedUrl(String url, List<FieldError> errors) {
+        var syntax = guard.syntaxProblem(url);
+        if (syntax.isPresent()) {
+            errors.add(new FieldError("url", syntax.get()));
+            return null;
+        }
+        UrlGuard.Resolution resolution = guard.resolve(url);
+        if (!resolution.isAllowed()) {
+            errors.add(new FieldError("url", "is refused: " + resolution.refusal()));
+            return null;
+        }
+        return url;
+    }
+
+    /** Event types as short names, comma-joined; null for all. */
+    static String eventTypes(List<String> types, List<FieldError> errors) {
+        if (types == null || types.isEmpty()) {
+            return null;
+        }
+        Set<String> shortTypes = new LinkedHashSet<>();
+        for (String type : types) {
+            String shortType = type != null && type.startsWith(CloudEvents.TYPE_PREFIX)
+                    ? type.substring(CloudEvents.TYPE_PREFIX.length()) : type;
+            if (!EVENT_TYPES.contains(shortType)) {
+                errors.add(new FieldError("eventTypes", "unknown type " + type + "; known: ai.sxwl.job."
+                        + String.join("|", EVENT_TYPES.stream().sorted().toList())));
+            }
+            shortTypes.add(shortType);
+        }
+        return String.join(",", shortTypes);
+    }
+
+    private static void checkOptional(SubscriptionRequest request, List<FieldError> errors) {
+        if (request.description() != null && request.description().length() > 1024) {
+            errors.add(new FieldError("description", "must be at most 1024 characters"));
+        }
+        if (request.jobId() != null && request.jobId().length() > 128) {
+            errors.add(new FieldError("jobId", "must be at most 128 characters"));
+        }
+    }
+
+    private static String randomId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

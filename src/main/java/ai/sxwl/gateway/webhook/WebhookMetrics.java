@@ -1,0 +1,60 @@
+package ai.sxwl.gateway.webhook;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Gauges read from the database every 15 s: pending and dead deliveries per subscription, disabled endpoints. */
+@ApplicationScoped
+public class WebhookMetrics {
+
+    private final EntityManager em;
+    private final MultiGauge pending;
+    private final MultiGauge dead;
+    private final AtomicLong disabled = new AtomicLong();
+
+    WebhookMetrics(EntityManager em, MeterRegistry registry) {
+        this.em = em;
+        this.pending = MultiGauge.builder("gateway.webhook.deliveries.pending")
+                .description("Deliveries not yet delivered (pending or retrying)").register(registry);
+        this.dead = MultiGauge.builder("gateway.webhook.deliveries.dead")
+                .description("Deliveries given up on").register(registry);
+        registry.gauge("gateway.webhook.endpoints.disabled", disabled);
+    }
+
+    @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Transactional
+    @SuppressWarnings("unchecked")
+    void refresh() {
+        List<Object[]> counts = em.createNativeQuery("SELECT COALESCE(subscription_id, 'job-callback'), state,"
+                + " count(*) FROM webhook_delivery WHERE state IN ('pending', 'failed', 'dead')"
+                + " GROUP BY subscription_id, state").getResultList();
+        Map<String, Long> pendingBySubscription = new HashMap<>();
+        Map<String, Long> deadBySubscription = new HashMap<>();
+        for (Object[] row : counts) {
+            ("dead".equals(row[1]) ? deadBySubscription : pendingBySubscription)
+                    .merge((String) row[0], ((Number) row[2]).longValue(), Long::sum);
+        }
+        pending.register(rows(pendingBySubscription), true);
+        dead.register(rows(deadBySubscription), true);
+        disabled.set(((Number) em.createNativeQuery("SELECT count(*) FROM subscription WHERE NOT enabled")
+                .getSingleResult()).longValue());
+    }
+
+    private static List<MultiGauge.Row<?>> rows(Map<String, Long> counts) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        counts.forEach((subscription, count) -> rows.add(MultiGauge.Row.of(Tags.of("subscription", subscription),
+                count)));
+        return rows;
+    }
+}

@@ -1,0 +1,43 @@
+package ai.sxwl.gateway.webhook;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.List;
+
+@ConfigMapping(prefix = "gateway.webhooks")
+public interface WebhooksConfig {
+
+    /** Delays between attempts (each ±20% jitter); after the last one the delivery is dead. */
+    @WithDefault("5s,5m,30m,2h,5h,10h,10h")
+    List<Duration> retrySchedule();
+
+    /** One attempt: connecting, sending and the answer. */
+    @WithDefault("15s")
+    Duration timeout();
+
+    /** Allow loopback and private targets (the cloud metadata address stays refused). */
+    @WithDefault("false")
+    boolean allowPrivateAddresses();
+
+    /** A subscription failing without a success for this long is disabled. */
+    @WithDefault("5d")
+    Duration disableAfter();
+
+    /** Attempts in flight to one endpoint at once. */
+    @WithDefault("4")
+    int maxInFlightPerEndpoint();
+
+    /** Attempts in flight in all. */
+    @WithDefault("64")
+    int maxInFlight();
+
+    /** How long the previous secret keeps signing after a rotation. */
+    @WithDefault("24h")
+    Duration rotationOverlap();
+
+    /** Longest Retry-After honoured; a longer one is cut to this. */
+    @WithDefault("6h")
+    Duration maxRetryAfter();
+}
