@@ -110,7 +110,8 @@ public class DeliveryDispatcher {
         if (room <= 0) {
             return 0;
         }
-        Instant lease = now.plus(config.timeout().multipliedBy(2)).plusSeconds(30);
+        // Long enough for an attempt and its recording; after a crash the delivery is due again when it ends.
+        Instant lease = now.plus(config.timeout().multipliedBy(2)).plusSeconds(5);
         List<DeliveryRecorder.Claim> claims = recorder.claimDue(room, now, lease);
         int started = 0;
         for (DeliveryRecorder.Claim claim : claims) {

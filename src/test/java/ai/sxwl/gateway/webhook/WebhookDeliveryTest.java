@@ -51,6 +51,9 @@ class WebhookDeliveryTest {
     @Inject
     Db db;
 
+    @Inject
+    ai.sxwl.gateway.testing.Jobs jobs;
+
     @Test
     void aDeliveryIsASignedCloudEventAndKeepsItsWebhookIdOnRetry() throws Exception {
         String path = "/hooks/" + UUID.randomUUID();
@@ -132,6 +135,25 @@ class WebhookDeliveryTest {
                 subscription.get("id")));
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).size() == 1);
+    }
+
+    @Test
+    void aSubscriptionFailingForLongerThanDisableAfterIsDisabled() {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(500)));
+        Job job = newJob();
+        Map<String, String> subscription = subscribe(path, job.id, null);
+        // It has been failing for six days (gateway.webhooks.disable-after is 5 days).
+        jobs.update("UPDATE subscription SET failing_since = ? WHERE id = ?",
+                Instant.now().minus(Duration.ofDays(6)), subscription.get("id"));
+
+        onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex")
+                .get("/api/subscriptions/" + subscription.get("id")).then().body("enabled", equalTo(false))
+                .body("disabledReason", org.hamcrest.Matchers.startsWith("failing without a success since")));
+        assertEquals(1, db.count("SELECT count(*) FROM endpoint_disabled WHERE subscription_id = ?",
+                subscription.get("id")));
     }
 
     @Test
