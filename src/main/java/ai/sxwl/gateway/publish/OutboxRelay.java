@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -34,10 +34,9 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final KafkaPublisher publisher;
     private final RelayLock lock;
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final BackgroundLoop loop = new BackgroundLoop("outbox-relay");
     private final Counter published;
-    private volatile boolean running;
-    private Thread thread;
+    private int failures;
 
     OutboxRelay(OutboxConfig config, KafkaPublisher publisher, RelayLock lock, MeterRegistry registry) {
         this.config = config;
@@ -48,51 +47,38 @@ public class OutboxRelay {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start(this::round);
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(Duration.ofSeconds(10).toMillis());
-        }
+        loop.stop();
     }
 
     /** A committed change wrote rows: look now instead of at the next poll. */
     void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
-        wakeUp.release();
+        loop.wakeUp();
     }
 
-    private void loop() {
-        int failures = 0;
-        while (running) {
-            Duration pause;
-            try {
-                Round round = runRound();
-                if (round.failure() != null) {
-                    failures++;
-                    logFailure(failures, round.failure());
-                    pause = backoff(failures);
-                } else {
-                    if (failures > 0) {
-                        LOG.infof("Kafka publishing resumed after %d failed rounds", failures);
-                    }
-                    failures = 0;
-                    pause = round.published() == config.batchSize() ? Duration.ZERO : config.pollInterval();
+    /** One round of the loop; a wake-up cuts short only an idle wait, never a back-off. */
+    private BackgroundLoop.Pause round() {
+        Throwable failure;
+        try {
+            Round round = runRound();
+            failure = round.failure();
+            if (failure == null) {
+                if (failures > 0) {
+                    LOG.infof("Kafka publishing resumed after %d failed rounds", failures);
                 }
-            } catch (RuntimeException e) {
-                failures++;
-                logFailure(failures, e);
-                pause = backoff(failures);
+                failures = 0;
+                return round.published() == config.batchSize() ? BackgroundLoop.Pause.NONE
+                        : BackgroundLoop.Pause.idle(config.pollInterval());
             }
-            if (!pause.isZero() && !sleep(pause, failures == 0)) {
-                return;
-            }
+        } catch (RuntimeException e) {
+            failure = e;
         }
+        failures++;
+        logFailure(failures, failure);
+        return BackgroundLoop.Pause.fixed(backoff(failures));
     }
 
     /** One round in its own transaction; several replicas may call this at once, the lock lets one through. */
@@ -143,22 +129,6 @@ public class OutboxRelay {
     private Duration backoff(int failures) {
         long millis = 500L << Math.min(failures - 1, 10);
         return Duration.ofMillis(Math.min(millis, config.maxBackoff().toMillis()));
-    }
-
-    /** Waits; a wake-up cuts short only an idle wait, never a back-off. Returns false when stopping. */
-    private boolean sleep(Duration pause, boolean wakeable) {
-        try {
-            if (wakeable) {
-                wakeUp.tryAcquire(pause.toMillis(), TimeUnit.MILLISECONDS);
-                wakeUp.drainPermits();
-            } else {
-                Thread.sleep(pause.toMillis());
-            }
-            return running;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     private static void logFailure(int failures, Throwable failure) {

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.tenant.Tenant;
 import ai.sxwl.gateway.tenant.TenantRegistry;
@@ -45,8 +46,7 @@ public class Reconciler {
     private final RateLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService pollers;
-    private volatile boolean running;
-    private Thread loop;
+    private final BackgroundLoop loop = new BackgroundLoop("reconciler");
 
     @Inject
     Reconciler(ReconcileConfig config, JobClaims claims, PollRecorder recorder, SxwlClient upstream,
@@ -72,35 +72,16 @@ public class Reconciler {
         if (!config.enabled()) {
             return;
         }
-        running = true;
-        loop = new Thread(this::run, "reconciler");
-        loop.setDaemon(true);
-        loop.start();
+        loop.start(() -> {
+            tick(Instant.now());
+            return BackgroundLoop.Pause.fixed(TICK);
+        });
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (loop != null) {
-            loop.interrupt();
-            loop.join(Duration.ofSeconds(5).toMillis());
-        }
+        loop.stop();
         pollers.shutdownNow();
         pollers.awaitTermination(5, TimeUnit.SECONDS);
-    }
-
-    private void run() {
-        while (running) {
-            try {
-                tick(Instant.now());
-            } catch (RuntimeException e) {
-                LOG.warnf("Reconciler tick failed, trying again: %s", e.toString());
-            }
-            try {
-                Thread.sleep(TICK.toMillis());
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
     }
 
     /** Claims what may be polled now and starts polling it; returns how many polls were started. */

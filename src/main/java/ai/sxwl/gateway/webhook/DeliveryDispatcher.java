@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,14 +38,12 @@ public class DeliveryDispatcher {
     private final MeterRegistry registry;
     private final Timer latency;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Semaphore wakeUp = new Semaphore(0);
+    private final BackgroundLoop loop = new BackgroundLoop("webhook-dispatcher");
     private final ExecutorService blocking = Executors.newFixedThreadPool(4, r -> {
         Thread thread = new Thread(r, "webhook-record");
         thread.setDaemon(true);
         return thread;
     });
-    private volatile boolean running;
-    private Thread loop;
 
     DeliveryDispatcher(DeliveryRecorder recorder, Endpoints endpoints, UrlGuard guard, WebhookSender sender,
                        WebhooksConfig config, MeterRegistry registry) {
@@ -61,18 +59,11 @@ public class DeliveryDispatcher {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        loop = new Thread(this::run, "webhook-dispatcher");
-        loop.setDaemon(true);
-        loop.start();
+        loop.start(() -> dispatchDue(Instant.now()) > 0 ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (loop != null) {
-            loop.interrupt();
-            loop.join(Duration.ofSeconds(5).toMillis());
-        }
+        loop.stop();
         blocking.shutdown();
         blocking.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -83,26 +74,7 @@ public class DeliveryDispatcher {
     }
 
     void wakeUp() {
-        wakeUp.release();
-    }
-
-    private void run() {
-        while (running) {
-            int started = 0;
-            try {
-                started = dispatchDue(Instant.now());
-            } catch (RuntimeException e) {
-                LOG.warnf("Webhook dispatch round failed, trying again: %s", e.toString());
-            }
-            if (started == 0) {
-                try {
-                    wakeUp.tryAcquire(IDLE.toMillis(), TimeUnit.MILLISECONDS);
-                    wakeUp.drainPermits();
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+        loop.wakeUp();
     }
 
     private int dispatchDue(Instant now) {

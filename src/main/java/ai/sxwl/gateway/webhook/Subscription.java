@@ -65,7 +65,6 @@ public class Subscription extends PanacheEntityBase {
 
     /** The secrets that sign now: the current one, and the previous one during its overlap. */
     String[] signingSecrets(Instant now) {
-        return previousSecret != null && previousSecretUntil != null && now.isBefore(previousSecretUntil)
-                ? new String[]{secret, previousSecret} : new String[]{secret};
+        return WebhookSigner.signingSecrets(secret, previousSecret, previousSecretUntil, now);
     }
 }

@@ -42,7 +42,6 @@ public class TenantSigningKey extends PanacheEntityBase {
     }
 
     String[] signingSecrets(Instant now) {
-        return previousSecret != null && previousSecretUntil != null && now.isBefore(previousSecretUntil)
-                ? new String[]{secret, previousSecret} : new String[]{secret};
+        return WebhookSigner.signingSecrets(secret, previousSecret, previousSecretUntil, now);
     }
 }

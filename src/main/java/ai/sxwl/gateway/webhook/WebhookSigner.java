@@ -5,6 +5,7 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -25,6 +26,12 @@ public final class WebhookSigner {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return PREFIX + Base64.getEncoder().encodeToString(key);
+    }
+
+    /** The secrets that sign at {@code now}: the current one, and the previous one until its overlap ends. */
+    static String[] signingSecrets(String current, String previous, Instant previousUntil, Instant now) {
+        return previous != null && previousUntil != null && now.isBefore(previousUntil)
+                ? new String[]{current, previous} : new String[]{current};
     }
 
     /** The webhook-signature header value for these secrets (the current first). */

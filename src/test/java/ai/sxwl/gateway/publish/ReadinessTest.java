@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 
@@ -24,7 +25,12 @@ class ReadinessTest {
 
     @Test
     void metricsAndOpenApiAreServed() {
-        given().get("/q/metrics").then().statusCode(200);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("gateway_callbacks_total"))
+                .body(containsString("gateway_outbox_published_total"))
+                .body(containsString("gateway_missed_callbacks_recovered_total"))
+                .body(containsString("gateway_webhook_attempt_latency_seconds"))
+                .body(containsString("gateway_webhook_endpoints_disabled"));
         given().get("/q/openapi").then().statusCode(200);
     }
 }

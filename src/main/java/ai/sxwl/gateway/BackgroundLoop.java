@@ -1,0 +1,83 @@
+package ai.sxwl.gateway;
+
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A named daemon thread that runs one round after another until stopped (the outbox relay, the reconciler, the
+ * webhook dispatcher). Each round says how long to pause before the next; a wake-up cuts a wakeable pause short. A
+ * round that throws is logged and the loop goes on.
+ */
+public final class BackgroundLoop {
+
+    private static final Logger LOG = Logger.getLogger(BackgroundLoop.class);
+
+    /** How long to wait after a round, and whether a wake-up may end the wait early. */
+    public record Pause(Duration duration, boolean wakeable) {
+        public static final Pause NONE = new Pause(Duration.ZERO, false);
+
+        public static Pause idle(Duration duration) {
+            return new Pause(duration, true);
+        }
+
+        public static Pause fixed(Duration duration) {
+            return new Pause(duration, false);
+        }
+    }
+
+    private final String name;
+    private final Semaphore wakeUp = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+
+    public BackgroundLoop(String name) {
+        this.name = name;
+    }
+
+    public synchronized void start(Supplier<Pause> round) {
+        running = true;
+        thread = new Thread(() -> run(round), name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Ends the current wakeable pause now. */
+    public void wakeUp() {
+        wakeUp.release();
+    }
+
+    /** Stops after the current round (waiting for it at most 10 s). */
+    public synchronized void stop() throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(Duration.ofSeconds(10).toMillis());
+        }
+    }
+
+    private void run(Supplier<Pause> round) {
+        while (running) {
+            Pause pause;
+            try {
+                pause = round.get();
+            } catch (RuntimeException e) {
+                LOG.warnf("%s: a round failed, trying again: %s", name, e.toString());
+                pause = Pause.fixed(Duration.ofSeconds(1));
+            }
+            try {
+                if (pause.wakeable()) {
+                    wakeUp.tryAcquire(pause.duration().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                } else if (!pause.duration().isZero()) {
+                    Thread.sleep(pause.duration().toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+}
