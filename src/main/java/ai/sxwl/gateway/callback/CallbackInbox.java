@@ -65,7 +65,10 @@ public class CallbackInbox {
         return outcome;
     }
 
-    /** A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it (the reconciler asks at once). */
+    /**
+     * A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it (the
+     * reconciler asks at once).
+     */
     @Transactional
     public ReceiptOutcome onUntokened(ParsedCallback callback, String dedupeKey) {
         Instant now = now();

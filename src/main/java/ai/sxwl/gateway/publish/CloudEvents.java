@@ -29,6 +29,11 @@ public class CloudEvents {
         this.writer = mapper.writerFor(Envelope.class);
     }
 
+    /** {@code ai.sxwl.job.succeeded} or {@code succeeded} → {@code succeeded}. */
+    public static String shortType(String type) {
+        return type != null && type.startsWith(TYPE_PREFIX) ? type.substring(TYPE_PREFIX.length()) : type;
+    }
+
     public static String eventId(JobChanged change) {
         return change.jobId() + ":" + change.type();
     }

@@ -35,9 +35,7 @@ public class TopicRouter {
     }
 
     private static Set<String> shortTypes(Set<String> types) {
-        return types.stream()
-                .map(type -> type.startsWith(CloudEvents.TYPE_PREFIX) ? type.substring(CloudEvents.TYPE_PREFIX.length()) : type)
-                .collect(Collectors.toSet());
+        return types.stream().map(CloudEvents::shortType).collect(Collectors.toSet());
     }
 
     private record Route(String topic, Set<String> types, Set<String> tenants) {

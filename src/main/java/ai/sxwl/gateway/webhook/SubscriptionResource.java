@@ -214,8 +214,7 @@ public class SubscriptionResource {
         }
         Set<String> shortTypes = new LinkedHashSet<>();
         for (String type : types) {
-            String shortType = type != null && type.startsWith(CloudEvents.TYPE_PREFIX)
-                    ? type.substring(CloudEvents.TYPE_PREFIX.length()) : type;
+            String shortType = CloudEvents.shortType(type);
             if (!EVENT_TYPES.contains(shortType)) {
                 errors.add(new FieldError("eventTypes", "unknown type " + type + "; known: ai.sxwl.job."
                         + String.join("|", EVENT_TYPES.stream().sorted().toList())));

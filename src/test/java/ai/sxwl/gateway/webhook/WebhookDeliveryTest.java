@@ -271,6 +271,46 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aLaterEventWaitsWhileAnEarlierOneOfTheSameJobIsRetried() throws Exception {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).inScenario(path).whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("second"));
+        RECEIVER.stubFor(post(path).inScenario(path).whenScenarioStateIs("second")
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        RECEIVER.stubFor(post(path).inScenario(path).whenScenarioStateIs("up").willReturn(aResponse().withStatus(200)));
+        Job job = newJob();
+        subscribe(path, job.id, null);
+
+        onToken(job.token, body(job.id, "working", "")).statusCode(200);
+        onToken(job.token, body(job.id, "success", "")).statusCode(200);
+
+        List<String> types = new ArrayList<>();
+        for (LoggedRequest request : awaitRequests(RECEIVER, path, 4)) {
+            types.add(mapper.readTree(request.getBodyAsString()).get("type").asText());
+        }
+        assertEquals(List.of("ai.sxwl.job.running", "ai.sxwl.job.running", "ai.sxwl.job.running",
+                "ai.sxwl.job.succeeded"), types, "succeeded went out only after running was delivered");
+    }
+
+    @Test
+    void aTimeWindowCanBeReplayed() throws Exception {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
+        Job job = newJob();
+        Map<String, String> subscription = subscribe(path, job.id, null);
+        Instant since = Instant.now().minusSeconds(1);
+        onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+        awaitRequests(RECEIVER, path, 1);
+
+        as("globex").contentType("application/json").body(Map.of("since", since.toString()))
+                .post("/api/subscriptions/" + subscription.get("id") + "/replay").then().statusCode(200)
+                .body("queued", equalTo(1));
+
+        List<LoggedRequest> requests = awaitRequests(RECEIVER, path, 2);
+        assertEquals(requests.get(0).getBodyAsString(), requests.get(1).getBodyAsString());
+    }
+
+    @Test
     void afterARotationBothSecretsSignForAWhile() {
         String path = "/hooks/" + UUID.randomUUID();
         RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
