@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ public class Reconciler {
     private final Duration lease;
     private final RateLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final Set<String> tenantsWithoutToken = ConcurrentHashMap.newKeySet();
     private final ExecutorService pollers;
     private final BackgroundLoop loop = new BackgroundLoop("reconciler");
 
@@ -119,7 +122,10 @@ public class Reconciler {
                 return;
             }
             if (token.isEmpty()) {
-                LOG.warnf("Job %s: tenant %s has no upstream token; cannot poll it", jobId, job.get().tenant);
+                if (tenantsWithoutToken.add(job.get().tenant)) {
+                    LOG.warnf("Tenant %s has no upstream token: its jobs cannot be polled (set"
+                            + " gateway.tenants.%s.upstream-token)", job.get().tenant, job.get().tenant);
+                }
                 recorder.failed(jobId, now);
                 return;
             }

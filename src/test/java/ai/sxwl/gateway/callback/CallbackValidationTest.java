@@ -39,6 +39,12 @@ class CallbackValidationTest {
     }
 
     @Test
+    void aBodyOverTheServersLimitIs413ProblemToo() {
+        untokened("{\"pad\":\"" + "x".repeat(2 * 1024 * 1024) + "\"}").statusCode(413)
+                .contentType(PROBLEM).body("status", equalTo(413));
+    }
+
+    @Test
     void aBodyOfExactly64KiBIsAccepted() {
         String jobId = TestJobs.newJobId();
         String head = "{\"jobId\":\"" + jobId + "\",\"status\":\"fail\",\"pad\":\"";
