@@ -1,8 +1,6 @@
 package ai.sxwl.gateway.callback;
 
 import ai.sxwl.gateway.problem.ProblemException;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -13,7 +11,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestPath;
 
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -35,24 +32,15 @@ public class CallbackResource {
     private final CallbackTokens tokens;
     private final CallbackInbox inbox;
     private final RecentCallbacks recent;
-    private final Map<CallbackRoute, Map<ReceiptOutcome, Counter>> counters = new EnumMap<>(CallbackRoute.class);
+    private final CallbackMetrics metrics;
 
     CallbackResource(CallbackParser parser, CallbackTokens tokens, CallbackInbox inbox, RecentCallbacks recent,
-                     MeterRegistry registry) {
+                     CallbackMetrics metrics) {
         this.parser = parser;
         this.tokens = tokens;
         this.inbox = inbox;
         this.recent = recent;
-        for (CallbackRoute route : CallbackRoute.values()) {
-            Map<ReceiptOutcome, Counter> byOutcome = new EnumMap<>(ReceiptOutcome.class);
-            for (ReceiptOutcome outcome : ReceiptOutcome.values()) {
-                byOutcome.put(outcome, Counter.builder("gateway.callbacks")
-                        .description("Callbacks stored, by route and outcome")
-                        .tag("route", route.wire()).tag("outcome", outcome.wire())
-                        .register(registry));
-            }
-            counters.put(route, byOutcome);
-        }
+        this.metrics = metrics;
     }
 
     @POST
@@ -89,7 +77,7 @@ public class CallbackResource {
             }
             recent.remember(key);
         }
-        counters.get(route).get(outcome).increment();
+        metrics.count(route, outcome);
         return RECEIVED;
     }
 }

@@ -11,6 +11,7 @@ import ai.sxwl.gateway.history.UpstreamStatus;
 import ai.sxwl.gateway.upstream.UpstreamJobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -24,6 +25,7 @@ import java.util.List;
  * untrusted callbacks against upstream's word: confirmed, stale, or an anomaly that publishes nothing.
  */
 @ApplicationScoped
+@Startup // its counters exist from the start
 public class PollRecorder {
 
     private final JobLedger ledger;

@@ -28,6 +28,7 @@ public class SxwlClient {
     private static final int EXCERPT = 200;
 
     private final SxwlApi api;
+    private volatile LastCall lastCall;
     private final ObjectMapper mapper;
     private final long readTimeoutMs;
 
@@ -88,11 +89,22 @@ public class SxwlClient {
         call("job_del", () -> api.delete(bearer(token), jobIdBody(jobId)), jobId);
     }
 
+    /** Whether upstream answered the last call at all (any HTTP answer counts), and when. */
+    public record LastCall(boolean reachable, java.time.Instant at) {
+    }
+
+    /** The last call's outcome, or null before any call. */
+    public LastCall lastCall() {
+        return lastCall;
+    }
+
     private JsonNode call(String operation, java.util.function.Supplier<Response> request, String jobId) {
         Response response;
         try {
             response = request.get();
+            lastCall = new LastCall(true, java.time.Instant.now());
         } catch (ProcessingException e) {
+            lastCall = new LastCall(false, java.time.Instant.now());
             throw isTimeout(e)
                     ? UpstreamException.of(Kind.TIMEOUT, "Upstream did not answer " + operation + " within "
                     + readTimeoutMs + " ms.")

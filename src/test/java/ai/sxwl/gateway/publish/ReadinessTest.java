@@ -20,7 +20,7 @@ class ReadinessTest {
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("kafka", "Database connections health check")));
+                .body("checks.name", hasItems("kafka", "Database connections health check", "sxwl-upstream")));
     }
 
     @Test
