@@ -38,7 +38,9 @@ public class JobsResource {
     @GET
     @Operation(summary = "List jobs, newest first; filters: status, since/until (creation time), q (job id or spec)")
     public JobPage list(@RestQuery String status, @RestQuery String since, @RestQuery String until,
-                        @RestQuery String q, @RestQuery String cursor, @RestQuery Integer limit) {
+                        @RestQuery String q, @RestQuery String search, @RestQuery String cursor,
+                        @RestQuery Integer limit) {
+        q = q != null ? q : search; // "search" is accepted as another name of q
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
         StringBuilder where = new StringBuilder("tenant = :tenant and status is not null");
         Parameters params = Parameters.with("tenant", tenant.name());

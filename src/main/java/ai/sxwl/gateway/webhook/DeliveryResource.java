@@ -57,7 +57,11 @@ public class DeliveryResource {
     @Operation(summary = "Deliveries, newest first; filters: state (pending|delivered|failed|dead), subscriptionId,"
             + " jobId; cursor paging")
     public DeliveryPage list(@RestQuery String state, @RestQuery String subscriptionId, @RestQuery String jobId,
+                             @RestQuery String subscription, @RestQuery String job,
                              @RestQuery String cursor, @RestQuery Integer limit) {
+        // "subscription" and "job" are accepted as short names of the two filters.
+        subscriptionId = subscriptionId != null ? subscriptionId : subscription;
+        jobId = jobId != null ? jobId : job;
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, 200));
         StringBuilder where = new StringBuilder("tenant = :tenant");
         Parameters params = Parameters.with("tenant", tenant.name());

@@ -32,6 +32,11 @@ class TenantIsolationTest {
         as("acme").get("/api/jobs/" + jobId).then().statusCode(200).body("status", equalTo("submitted"));
         as("acme").get("/api/jobs?status=submitted&limit=200").then().statusCode(200)
                 .body("items.jobId", hasItem(jobId));
+        as("acme").get("/api/jobs?q=" + jobId.substring(2, 14)).then().statusCode(200)
+                .body("items.jobId", equalTo(java.util.List.of(jobId)));
+        as("acme").get("/api/jobs?search=RTX-3090&since=2020-01-01T00:00:00Z").then().statusCode(200)
+                .body("items.jobId", hasItem(jobId));
+        as("acme").get("/api/jobs?status=exploded").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test

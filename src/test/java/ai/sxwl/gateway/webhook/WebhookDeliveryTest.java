@@ -97,7 +97,7 @@ class WebhookDeliveryTest {
 
         // The test schedule has three retries: four attempts, then dead.
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as("globex")
-                .get("/api/deliveries?state=dead&jobId=" + job.id).then().body("items.size()", equalTo(1)));
+                .get("/api/deliveries?state=dead&job=" + job.id).then().body("items.size()", equalTo(1)));
         assertEquals(4, RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).size());
         as("globex").get("/api/deliveries?state=dead&jobId=" + job.id).then()
                 .body("items[0].attempts[0].responseExcerpt", equalTo("down for maintenance"));
