@@ -17,6 +17,8 @@ public class Endpoints {
 
     static final int FAILURES_TO_OPEN = 5;
     static final Duration OPEN_FOR = Duration.ofSeconds(30);
+    /** When all of an endpoint's slots are taken, look again this soon (a slot frees when an attempt ends). */
+    static final Duration BUSY_RETRY = Duration.ofMillis(100);
 
     private final int maxInFlight;
     private final Map<String, State> states = new ConcurrentHashMap<>();
@@ -33,7 +35,7 @@ public class Endpoints {
                 return state.openUntil;
             }
             if (state.inFlight >= maxInFlight) {
-                return now.plusSeconds(1);
+                return now.plus(BUSY_RETRY);
             }
             state.inFlight++;
             return null;
