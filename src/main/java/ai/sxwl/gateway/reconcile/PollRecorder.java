@@ -68,7 +68,7 @@ public class PollRecorder {
             job.quietPolls++;
             job.failedPolls = 0;
             job.notFoundPolls = 0;
-            job.nextPollAt = job.status.terminal() ? null : schedule.next(job, job.quietPolls, now);
+            job.nextPollAt = PollSchedule.wantsPolls(job) ? schedule.next(job, job.quietPolls, now) : null;
         }
         if (!job.status.terminal() && schedule.overdue(job, now) && ledger.stalled(job, now)) {
             stalled.increment();
@@ -89,7 +89,7 @@ public class PollRecorder {
             return;
         }
         if (job.status.terminal()) {
-            job.nextPollAt = null;
+            job.nextPollAt = null; // a succeeded job's URL that upstream no longer knows will not come
             return;
         }
         job.notFoundPolls++;
@@ -105,7 +105,7 @@ public class PollRecorder {
     @Transactional
     public void failed(String jobId, Instant now) {
         Job job = Job.lock(jobId);
-        if (job == null || (job.status != null && job.status.terminal())) {
+        if (job == null || !PollSchedule.wantsPolls(job)) {
             return;
         }
         job.failedPolls++;

@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.reconcile;
 
 import ai.sxwl.gateway.history.Job;
+import ai.sxwl.gateway.history.JobStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -43,6 +44,15 @@ public class PollSchedule {
             return stallCheck;
         }
         return regular;
+    }
+
+    /**
+     * Whether a job still needs polls: every job that is not terminal, and a succeeded one whose model URL is not
+     * known yet (SXWL may report success without it).
+     */
+    static boolean wantsPolls(Job job) {
+        return job.status == null || !job.status.terminal()
+                || (job.status == JobStatus.SUCCEEDED && job.modelUrl == null);
     }
 
     boolean overdue(Job job, Instant now) {

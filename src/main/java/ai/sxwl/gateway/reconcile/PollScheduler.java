@@ -25,13 +25,13 @@ public class PollScheduler {
         this.schedule = schedule;
     }
 
-    /** News: poll again {@code initial-delay} later, or never once terminal. */
+    /** News: poll again {@code initial-delay} later, or never once terminal (and the model URL known). */
     void onChange(@Observes JobChanged change) {
         Job job = em.find(Job.class, change.jobId());
         job.quietPolls = 0;
         job.failedPolls = 0;
         job.notFoundPolls = 0;
-        job.nextPollAt = change.status().terminal() ? null : schedule.next(job, 0, change.occurredAt());
+        job.nextPollAt = PollSchedule.wantsPolls(job) ? schedule.next(job, 0, change.occurredAt()) : null;
     }
 
     /**

@@ -86,6 +86,21 @@ class ReconcilerTest {
     }
 
     @Test
+    void aSuccessCallbackWithoutAModelUrlHasItsUrlFetchedByPolling() {
+        String jobId = submit("acme", "sim:success-nourl@100");
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
+        assertTrue(event(jobId, "ai.sxwl.job.succeeded").get("data").get("modelUrl").isNull());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> as("acme").get("/api/jobs/" + jobId).then()
+                .body("modelUrl", org.hamcrest.Matchers.containsString("Expires=")));
+        // Then polling stops: the job is terminal and its URL known.
+        int polls = SxwlSimulator.statusRequestTimes(jobId).size();
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+                .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
+        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded"), types(jobId));
+    }
+
+    @Test
     void theFirstWorkingSeenMovesTheJobToRunningOnce() {
         String jobId = submit("acme", "keeps working");
 

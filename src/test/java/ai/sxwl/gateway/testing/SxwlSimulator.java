@@ -38,6 +38,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * 200 even for unknown ids. When the job ends it POSTs the callback to the injected callbackUrl with the key
  * {@code jobId} (empty on failure) — once, twice, late or never, as the job spec's {@code runCommand} asks:
  * {@code sim:success}, {@code sim:fail}, {@code sim:success-twice}, {@code sim:success-silent} (ends, no callback),
+ * {@code sim:success-nourl} (the callback carries no model URL; job_status has it),
  * optionally followed by {@code @<millis>} (when it ends) and, after a space, anything (a marker for the test).
  * Any other runCommand: the job keeps working.
  * Tests can add their own stubs at priority 1 to make upstream misbehave.
@@ -225,7 +226,8 @@ public final class SxwlSimulator {
                 job.end(success);
                 int callbacks = outcome.endsWith("-silent") ? 0 : outcome.endsWith("-twice") ? 2 : 1;
                 ObjectNode callback = MAPPER.createObjectNode()
-                        .put("jobId", success ? job.id : "").put("status", job.state).put("url", job.url);
+                        .put("jobId", success ? job.id : "").put("status", job.state)
+                        .put("url", outcome.contains("-nourl") ? "" : job.url);
                 for (int i = 0; i < callbacks; i++) {
                     send(callbackUrl, callback.toString());
                 }
