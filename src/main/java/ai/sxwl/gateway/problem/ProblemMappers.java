@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -22,6 +23,15 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
         return Problem.of(400, "Bad Request", "The body is not valid JSON: " + e.getOriginalMessage()).toResponse();
+    }
+
+    /** JSON of the wrong shape for the endpoint (an array for an object, a string for a list, ...). */
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        String field = e.getPath().isEmpty() || e.getPath().get(e.getPath().size() - 1).getFieldName() == null
+                ? "the body" : e.getPath().get(e.getPath().size() - 1).getFieldName();
+        return Problem.of(400, "Bad Request", "Unexpected JSON for " + field + ": " + e.getOriginalMessage())
+                .toResponse();
     }
 
     @ServerExceptionMapper
