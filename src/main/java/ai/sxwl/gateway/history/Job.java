@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -64,6 +65,18 @@ public class Job extends PanacheEntityBase {
     /** For timed jobs (stopType 1): submit time + stopTime. */
     @Column(name = "expected_end_at")
     public Instant expectedEndAt;
+
+    /**
+     * The tenant's job, or a 404 problem: another tenant's job is not found, exactly like one that does not exist
+     * (ids do not leak). A job without a status yet (named only by an unconfirmed callback) is nobody's.
+     */
+    public static Job ownedBy(String jobId, String tenant) {
+        Job job = find("jobId = ?1 and tenant = ?2", jobId, tenant).firstResult();
+        if (job == null || job.status == null) {
+            throw ProblemException.of(404, "Not Found", "No job " + jobId + " of this tenant.");
+        }
+        return job;
+    }
 
     /** The job with its row locked until the transaction ends, or null. */
     public static Job lock(String jobId) {

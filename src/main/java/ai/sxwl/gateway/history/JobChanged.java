@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.history;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * One state change of a job, fired synchronously inside the transaction that stores it, so that whatever observes
@@ -19,7 +20,6 @@ public record JobChanged(String jobId, String tenant, long seq, String type, Job
     public static JobChanged of(Job job, JobEvent event) {
         return new JobChanged(job.jobId, job.tenant, event.seq, event.type, event.status, event.previousStatus,
                 event.upstreamStatus == null ? null : UpstreamStatus.fromWire(event.upstreamStatus).orElse(null),
-                event.modelUrl, event.modelUrlExpiresAt, DetectedBy.valueOf(event.detectedBy.toUpperCase(
-                java.util.Locale.ROOT)), event.occurredAt, job.submission);
+                event.modelUrl, event.modelUrlExpiresAt, DetectedBy.valueOf(event.detectedBy.toUpperCase(Locale.ROOT)), event.occurredAt, job.submission);
     }
 }

@@ -88,11 +88,7 @@ public class JobsResource {
     }
 
     private Job ownJob(String jobId) {
-        Job job = Job.find("jobId = ?1 and tenant = ?2", jobId, tenant.name()).firstResult();
-        if (job == null || job.status == null) {
-            throw ProblemException.of(404, "Not Found", "No job " + jobId + " of this tenant.");
-        }
-        return job;
+        return Job.ownedBy(jobId, tenant.name());
     }
 
     private static JobStatus parseStatus(String status) {

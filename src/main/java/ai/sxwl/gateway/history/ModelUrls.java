@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 
 /** Reads the expiry of a signed object-store URL from its {@code Expires=<unix seconds>} query parameter. */
@@ -21,7 +22,7 @@ public final class ModelUrls {
             if (pair.regionMatches(true, 0, "Expires=", 0, 8)) {
                 try {
                     return Instant.ofEpochSecond(Long.parseLong(pair.substring(8)));
-                } catch (NumberFormatException | java.time.DateTimeException e) {
+                } catch (NumberFormatException | DateTimeException e) {
                     return null;
                 }
             }

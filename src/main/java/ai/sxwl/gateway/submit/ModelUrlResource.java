@@ -41,10 +41,7 @@ public class ModelUrlResource {
     @GET
     @Operation(summary = "The model URL of a succeeded job and its expiry (from Expires=); 410 once expired")
     public ModelUrl get(@RestPath String jobId) {
-        Job job = Job.find("jobId = ?1 and tenant = ?2", jobId, tenant.name()).firstResult();
-        if (job == null || job.status == null) {
-            throw ProblemException.of(404, "Not Found", "No job " + jobId + " of this tenant.");
-        }
+        Job job = Job.ownedBy(jobId, tenant.name());
         if (job.status != JobStatus.SUCCEEDED) {
             throw ProblemException.of(404, "Not Found", "Job " + jobId + " is " + job.status.wire()
                     + "; only a succeeded job has a model URL.");

@@ -59,11 +59,7 @@ public class ProxyService {
     }
 
     private static Job ownJob(Tenant tenant, String jobId) {
-        Job job = Job.find("jobId = ?1 and tenant = ?2", jobId, tenant.name()).firstResult();
-        if (job == null) {
-            throw ProblemException.of(404, "Not Found", "No job " + jobId + " of this tenant.");
-        }
-        return job;
+        return Job.ownedBy(jobId, tenant.name());
     }
 
     private static String token(Tenant tenant) {

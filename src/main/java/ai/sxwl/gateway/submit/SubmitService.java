@@ -61,9 +61,10 @@ public class SubmitService {
         String token = tenant.upstreamToken().orElseThrow(() -> ProblemException.of(502, "Bad Gateway",
                 "Tenant " + tenant.name() + " has no upstream token configured."));
 
-        SubmissionLedger.Claim claim = submissions.claim(tenant.name(), idempotencyKey, requestHash(spec), spec);
+        String requestHash = requestHash(spec);
+        SubmissionLedger.Claim claim = submissions.claim(tenant.name(), idempotencyKey, requestHash, spec);
         if (claim instanceof SubmissionLedger.Claim.Taken taken) {
-            return replay(taken.existing(), requestHash(spec));
+            return replay(taken.existing(), requestHash);
         }
         String submissionId = ((SubmissionLedger.Claim.Claimed) claim).submissionId();
         String jobId;

@@ -14,6 +14,7 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +91,7 @@ public class SxwlClient {
     }
 
     /** Whether upstream answered the last call at all (any HTTP answer counts), and when. */
-    public record LastCall(boolean reachable, java.time.Instant at) {
+    public record LastCall(boolean reachable, Instant at) {
     }
 
     /** The last call's outcome, or null before any call. */
@@ -102,9 +103,9 @@ public class SxwlClient {
         Response response;
         try {
             response = request.get();
-            lastCall = new LastCall(true, java.time.Instant.now());
+            lastCall = new LastCall(true, Instant.now());
         } catch (ProcessingException e) {
-            lastCall = new LastCall(false, java.time.Instant.now());
+            lastCall = new LastCall(false, Instant.now());
             throw isTimeout(e)
                     ? UpstreamException.of(Kind.TIMEOUT, "Upstream did not answer " + operation + " within "
                     + readTimeoutMs + " ms.")

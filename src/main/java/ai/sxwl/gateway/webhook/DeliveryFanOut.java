@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Turns each job change into deliveries, in the change's own transaction (the delivery rows are an outbox too): the
@@ -51,7 +52,7 @@ public class DeliveryFanOut {
 
     /** Queues a prepared delivery as a new message (a replay: a fresh webhook-id). */
     static void replay(Delivery delivery, Instant now) {
-        delivery.messageId = "msg_" + java.util.UUID.randomUUID().toString().replace("-", "");
+        delivery.messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
         delivery.state = DeliveryState.PENDING;
         delivery.nextAttemptAt = now;
         delivery.createdAt = now;

@@ -3,8 +3,10 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -59,8 +61,8 @@ public class DeliveryRecorder {
                 secrets = subscription.signingSecrets(now);
                 endpoint = subscription.id;
             } else {
-                secrets = TenantSigningKey.forTenant(delivery.tenant).signingSecrets(now);
-                endpoint = "job:" + java.net.URI.create(delivery.url).getHost();
+                secrets = TenantSigningKey.forTenant(delivery.tenant, LockModeType.NONE).signingSecrets(now);
+                endpoint = "job:" + URI.create(delivery.url).getHost();
             }
             delivery.nextAttemptAt = leaseUntil;
             claims.add(new Claim(delivery.id, delivery.messageId, delivery.url, delivery.body, endpoint, secrets));

@@ -5,6 +5,7 @@ import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobEvent;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
+import ai.sxwl.gateway.tenant.CurrentTenant;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -33,12 +34,12 @@ public class ReplayResource {
 
     static final int MAX_REPLAY = 10_000;
 
-    private final SubscriptionResource subscriptions;
+    private final CurrentTenant tenant;
     private final CloudEvents cloudEvents;
     private final DeliveryDispatcher dispatcher;
 
-    ReplayResource(SubscriptionResource subscriptions, CloudEvents cloudEvents, DeliveryDispatcher dispatcher) {
-        this.subscriptions = subscriptions;
+    ReplayResource(CurrentTenant tenant, CloudEvents cloudEvents, DeliveryDispatcher dispatcher) {
+        this.tenant = tenant;
         this.cloudEvents = cloudEvents;
         this.dispatcher = dispatcher;
     }
@@ -55,16 +56,13 @@ public class ReplayResource {
     @Transactional
     @Operation(summary = "Replay one job's history, or a time window of changes, to this subscription, in order")
     public Map<String, Integer> replay(@RestPath String id, ReplayRequest request) {
-        Subscription subscription = subscriptions.own(id);
+        Subscription subscription = Subscription.ownedBy(id, tenant.name());
         if (request == null || (request.jobId() == null) == (request.since() == null)) {
             throw ProblemException.of(422, "Unprocessable Content", "Give either jobId or since (and until).");
         }
         List<JobEvent> events;
         if (request.jobId() != null) {
-            Job job = Job.find("jobId = ?1 and tenant = ?2", request.jobId(), subscription.tenant).firstResult();
-            if (job == null) {
-                throw ProblemException.of(404, "Not Found", "No job " + request.jobId() + " of this tenant.");
-            }
+            Job job = Job.ownedBy(request.jobId(), subscription.tenant);
             events = JobEvent.list("jobId", Sort.ascending("seq"), job.jobId);
         } else {
             Instant until = request.until() == null ? Instant.now() : request.until();
@@ -102,7 +100,7 @@ public class ReplayResource {
     @Transactional
     @Operation(summary = "Queue again every dead delivery of this subscription created since the given time")
     public Map<String, Integer> redeliverDead(@RestPath String id, SinceRequest request) {
-        Subscription subscription = subscriptions.own(id);
+        Subscription subscription = Subscription.ownedBy(id, tenant.name());
         if (request == null || request.since() == null) {
             throw ProblemException.of(422, "Unprocessable Content", "since is required.");
         }

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -43,7 +44,7 @@ public class SigningKeyResource {
     @Transactional
     @Operation(summary = "The tenant's job-callback signing secret (created on first use)")
     public SigningSecret get() {
-        return SigningSecret.of(TenantSigningKey.forTenant(tenant.name()));
+        return SigningSecret.of(TenantSigningKey.forTenant(tenant.name(), LockModeType.NONE));
     }
 
     @POST
@@ -51,7 +52,7 @@ public class SigningKeyResource {
     @Transactional
     @Operation(summary = "New job-callback signing secret; the old one keeps signing too for the rotation overlap")
     public SigningSecret rotate() {
-        TenantSigningKey key = TenantSigningKey.forTenant(tenant.name());
+        TenantSigningKey key = TenantSigningKey.forTenant(tenant.name(), LockModeType.PESSIMISTIC_WRITE);
         Instant now = Instant.now();
         key.previousSecret = key.secret;
         key.previousSecretUntil = now.plus(config.rotationOverlap());

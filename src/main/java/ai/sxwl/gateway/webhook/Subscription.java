@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -54,6 +55,15 @@ public class Subscription extends PanacheEntityBase {
 
     @Column(name = "updated_at")
     public Instant updatedAt;
+
+    /** The tenant's subscription, or a 404 problem (another tenant's is not found, like a missing one). */
+    static Subscription ownedBy(String id, String tenant) {
+        Subscription subscription = findById(id);
+        if (subscription == null || !subscription.tenant.equals(tenant)) {
+            throw ProblemException.of(404, "Not Found", "No subscription " + id + " of this tenant.");
+        }
+        return subscription;
+    }
 
     Set<String> eventTypeSet() {
         return eventTypes == null ? Set.of() : Arrays.stream(eventTypes.split(",")).collect(Collectors.toSet());

@@ -185,12 +185,8 @@ public class SubscriptionResource {
         return SubscriptionView.of(subscription, subscription.secret);
     }
 
-    Subscription own(String id) {
-        Subscription subscription = Subscription.findById(id);
-        if (subscription == null || !subscription.tenant.equals(tenant.name())) {
-            throw ProblemException.of(404, "Not Found", "No subscription " + id + " of this tenant.");
-        }
-        return subscription;
+    private Subscription own(String id) {
+        return Subscription.ownedBy(id, tenant.name());
     }
 
     private String checkedUrl(String url, List<FieldError> errors) {

@@ -28,15 +28,15 @@ public class TenantSigningKey extends PanacheEntityBase {
     @Column(name = "created_at")
     public Instant createdAt;
 
-    /** The tenant's key, created on first use; locked for the rest of the transaction. */
-    static TenantSigningKey forTenant(String tenant) {
-        TenantSigningKey key = getEntityManager().find(TenantSigningKey.class, tenant, LockModeType.PESSIMISTIC_WRITE);
+    /** The tenant's key, created on first use. Signing only reads it; a rotation locks it. */
+    static TenantSigningKey forTenant(String tenant, LockModeType lock) {
+        TenantSigningKey key = getEntityManager().find(TenantSigningKey.class, tenant, lock);
         if (key == null) {
             getEntityManager().createNativeQuery("INSERT INTO tenant_signing_key (tenant, secret, created_at)"
                             + " VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
                     .setParameter(1, tenant).setParameter(2, WebhookSigner.newSecret())
                     .setParameter(3, Instant.now()).executeUpdate();
-            key = getEntityManager().find(TenantSigningKey.class, tenant, LockModeType.PESSIMISTIC_WRITE);
+            key = getEntityManager().find(TenantSigningKey.class, tenant, lock);
         }
         return key;
     }
