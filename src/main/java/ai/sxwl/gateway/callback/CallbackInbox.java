@@ -10,6 +10,7 @@ import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.submit.Submission;
+import ai.sxwl.gateway.tenant.Tenant;
 import ai.sxwl.gateway.tenant.TenantRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -26,11 +27,15 @@ import java.util.List;
 @ApplicationScoped
 public class CallbackInbox {
 
+    /** How much of the body a callback that changed nothing keeps. */
+    static final int KEPT_BODY_CHARS = 1024;
+
     private final JobLedger ledger;
     private final PollScheduler polls;
     private final EntityManager em;
     private final boolean trustUntokened;
     private final String untokenedTenant;
+    private final boolean canConfirm;
 
     CallbackInbox(JobLedger ledger, PollScheduler polls, EntityManager em, CallbackConfig config,
                   TenantRegistry tenants) {
@@ -41,6 +46,7 @@ public class CallbackInbox {
         this.untokenedTenant = config.untokenedTenant()
                 .or(tenants::soleTenant)
                 .orElse(TenantRegistry.DEFAULT_TENANT);
+        this.canConfirm = tenants.byName(untokenedTenant).flatMap(Tenant::upstreamToken).isPresent();
     }
 
     /** A callback on a submission's own URL: the token already proved who issued it. */
@@ -78,6 +84,12 @@ public class CallbackInbox {
             outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant), report(callback, now)));
         } else {
             outcome = unconfirmedOutcome(Job.findById(jobId), callback);
+            if (outcome == ReceiptOutcome.UNCONFIRMED && !canConfirm) {
+                // Nothing could ever poll it: keep the receipt, create no job.
+                store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome,
+                        "cannot be confirmed: tenant " + untokenedTenant + " has no upstream token", now);
+                return outcome;
+            }
             if (outcome == ReceiptOutcome.UNCONFIRMED) {
                 polls.confirmSoon(jobId, untokenedTenant, now);
             }
@@ -128,7 +140,11 @@ public class CallbackInbox {
                 at);
     }
 
-    /** Inserts the receipt; an identical one stored concurrently (same dedupe key) wins and this one is dropped. */
+    /**
+     * Inserts the receipt; an identical one stored concurrently (same dedupe key) wins and this one is dropped. A
+     * callback that changed nothing (yet) keeps only the start of its body: anyone can post those, and the parsed
+     * fields are kept whole in their own columns.
+     */
     private void store(String dedupeKey, CallbackRoute route, String submissionId, String jobId,
                        ParsedCallback callback, ReceiptOutcome outcome, String note, Instant at) {
         em.createNativeQuery("INSERT INTO callback_receipt (dedupe_key, route, submission_id, job_id, status, url,"
@@ -140,11 +156,18 @@ public class CallbackInbox {
                 .setParameter(4, jobId)
                 .setParameter(5, callback.status().wire())
                 .setParameter(6, callback.url())
-                .setParameter(7, callback.body())
+                .setParameter(7, outcome == ReceiptOutcome.APPLIED ? callback.body()
+                        : keptBody(callback.body()))
                 .setParameter(8, outcome.wire())
                 .setParameter(9, note)
                 .setParameter(10, at)
                 .executeUpdate();
+    }
+
+    static String keptBody(String body) {
+        return body.length() <= KEPT_BODY_CHARS ? body
+                : body.substring(0, KEPT_BODY_CHARS) + "…[" + (body.length() - KEPT_BODY_CHARS)
+                + " more characters not kept]";
     }
 
     static ProblemException unknownCallbackUrl() {

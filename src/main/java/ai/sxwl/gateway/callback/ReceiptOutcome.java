@@ -15,6 +15,7 @@ public enum ReceiptOutcome {
     }
 
     static ReceiptOutcome of(ReportOutcome outcome) {
-        return valueOf(outcome.name());
+        // A late model URL is applied like a change: it published an event.
+        return outcome == ReportOutcome.MODEL_AVAILABLE ? APPLIED : valueOf(outcome.name());
     }
 }

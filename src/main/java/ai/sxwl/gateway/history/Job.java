@@ -62,6 +62,12 @@ public class Job extends PanacheEntityBase {
     @Column(name = "not_found_polls")
     public int notFoundPolls;
 
+    /**
+     * Named only by an unauthenticated callback and not yet confirmed by upstream (status still null): polled only
+     * with the budget that known jobs leave over.
+     */
+    public boolean unconfirmed;
+
     /** For timed jobs (stopType 1): submit time + stopTime. */
     @Column(name = "expected_end_at")
     public Instant expectedEndAt;

@@ -26,6 +26,13 @@ public class JobEvent extends PanacheEntityBase {
 
     public String type;
 
+    /**
+     * The type for a change a job goes through at most once (a state, stalled), null for one that may repeat
+     * (model_available): unique per job, so the database itself refuses a second "succeeded".
+     */
+    @Column(name = "state_key")
+    public String stateKey;
+
     public JobStatus status;
 
     @Column(name = "previous_status")

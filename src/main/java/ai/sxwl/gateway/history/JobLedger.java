@@ -17,6 +17,8 @@ public class JobLedger {
 
     /** The event type of a timed job that overran: an event, not a state. */
     public static final String STALLED = "stalled";
+    /** The event type of a succeeded job whose model URL became known (or was refreshed) after its success. */
+    public static final String MODEL_AVAILABLE = "model_available";
 
     private final EntityManager em;
     private final Event<JobChanged> changes;
@@ -77,7 +79,11 @@ public class JobLedger {
     /** Applies a report to a job whose row the caller holds locked. */
     private ReportOutcome apply(Job job, StatusReport report) {
         if (job.status == report.status()) {
-            fillMissingModelUrl(job, report);
+            if (job.status == JobStatus.SUCCEEDED && report.modelUrl() != null
+                    && !report.modelUrl().equals(job.modelUrl)) {
+                record(job, MODEL_AVAILABLE, report);
+                return ReportOutcome.MODEL_AVAILABLE;
+            }
             return ReportOutcome.DUPLICATE;
         }
         if (job.status != null && report.status() == JobStatus.SUBMITTED) {
@@ -107,6 +113,7 @@ public class JobLedger {
         event.jobId = job.jobId;
         event.seq = job.seq;
         event.type = type;
+        event.stateKey = MODEL_AVAILABLE.equals(type) ? null : type;
         event.status = job.status;
         event.previousStatus = previous;
         event.upstreamStatus = report.upstreamStatus() == null ? null : report.upstreamStatus().wire();
@@ -119,13 +126,6 @@ public class JobLedger {
         changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
                 report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
                 job.submission));
-    }
-
-    private static void fillMissingModelUrl(Job job, StatusReport report) {
-        if (job.modelUrl == null && report.modelUrl() != null) {
-            job.modelUrl = report.modelUrl();
-            job.modelUrlExpiresAt = ModelUrls.expiresAt(report.modelUrl());
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.publish;
 
 import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobStatus;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -34,8 +35,13 @@ public class CloudEvents {
         return type != null && type.startsWith(TYPE_PREFIX) ? type.substring(TYPE_PREFIX.length()) : type;
     }
 
+    /**
+     * {@code <job>:<type>} for a change a job goes through once; {@code <job>:model_available:<seq>} for a model URL,
+     * which can be learned more than once.
+     */
     public static String eventId(JobChanged change) {
-        return change.jobId() + ":" + change.type();
+        return change.jobId() + ":" + change.type()
+                + (JobLedger.MODEL_AVAILABLE.equals(change.type()) ? ":" + change.seq() : "");
     }
 
     public String toJson(JobChanged change) {

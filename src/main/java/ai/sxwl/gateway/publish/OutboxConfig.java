@@ -25,6 +25,10 @@ public interface OutboxConfig {
     @WithDefault("40s")
     Duration ackTimeout();
 
+    /** The dependencies health group reports the outbox down once its oldest row waits longer than this. */
+    @WithDefault("5m")
+    Duration lagAlert();
+
     /** Longest pause between rounds while Kafka keeps failing. */
     @WithDefault("30s")
     Duration maxBackoff();

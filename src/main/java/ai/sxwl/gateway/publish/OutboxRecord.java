@@ -21,6 +21,9 @@ public class OutboxRecord extends PanacheEntityBase {
 
     public String topic;
 
+    /** The job's tenant: whose dead letter it becomes if the broker refuses it. */
+    public String tenant;
+
     @Column(name = "record_key")
     public String recordKey;
 

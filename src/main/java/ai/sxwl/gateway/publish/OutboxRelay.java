@@ -12,7 +12,16 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.CorruptRecordException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
+
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +45,7 @@ public class OutboxRelay {
     private final RelayLock lock;
     private final BackgroundLoop loop = new BackgroundLoop("outbox-relay");
     private final Counter published;
+    private final Counter deadLettered;
     private int failures;
 
     OutboxRelay(OutboxConfig config, KafkaPublisher publisher, RelayLock lock, MeterRegistry registry) {
@@ -44,6 +54,8 @@ public class OutboxRelay {
         this.lock = lock;
         this.published = Counter.builder("gateway.outbox.published")
                 .description("Kafka records published from the outbox").register(registry);
+        this.deadLettered = Counter.builder("gateway.outbox.dead.lettered")
+                .description("Kafka records the broker refused for good, set aside as dead letters").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
@@ -56,6 +68,10 @@ public class OutboxRelay {
 
     /** A committed change wrote rows: look now instead of at the next poll. */
     void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
+        wakeUp();
+    }
+
+    void wakeUp() {
         loop.wakeUp();
     }
 
@@ -70,7 +86,7 @@ public class OutboxRelay {
                     LOG.infof("Kafka publishing resumed after %d failed rounds", failures);
                 }
                 failures = 0;
-                return round.published() == config.batchSize() ? BackgroundLoop.Pause.NONE
+                return round.published() + round.deadLettered() == config.batchSize() ? BackgroundLoop.Pause.NONE
                         : BackgroundLoop.Pause.idle(config.pollInterval());
             }
         } catch (RuntimeException e) {
@@ -87,43 +103,68 @@ public class OutboxRelay {
                 .timeout((int) config.ackTimeout().plusSeconds(30).toSeconds())
                 .call(this::publishBatch);
         published.increment(round.published());
+        deadLettered.increment(round.deadLettered());
         return round;
     }
 
     private Round publishBatch() {
         if (!lock.tryAcquire()) {
-            return new Round(0, null);
+            return new Round(0, 0, null);
         }
         List<OutboxRecord> batch = OutboxRecord.<OutboxRecord>find("order by id")
                 .page(0, config.batchSize()).list();
         if (batch.isEmpty()) {
-            return new Round(0, null);
+            return new Round(0, 0, null);
         }
         List<CompletableFuture<Void>> acks = batch.stream().map(publisher::send).toList();
         long deadline = System.nanoTime() + config.ackTimeout().toNanos();
-        int acked = 0;
+        List<Long> done = new ArrayList<>();
+        int refused = 0;
         Throwable failure = null;
-        for (CompletableFuture<Void> ack : acks) {
+        for (int i = 0; i < acks.size() && failure == null; i++) {
+            OutboxRecord record = batch.get(i);
             try {
-                ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                acked++;
+                acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                done.add(record.id);
             } catch (ExecutionException e) {
-                failure = e.getCause();
-                break;
+                if (refusedForGood(e.getCause())) {
+                    // Set aside, so that one record the broker will never take does not stop the ones behind it.
+                    DeadLetter.of(record, describe(e.getCause()), Instant.now()).persist();
+                    done.add(record.id);
+                    refused++;
+                    LOG.warnf("Kafka refused record %s for topic %s for good; it is in the dead letters: %s",
+                            record.eventId, record.topic, describe(e.getCause()));
+                } else {
+                    failure = e.getCause();
+                }
             } catch (TimeoutException e) {
                 failure = e;
-                break;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = e;
-                break;
             }
         }
-        if (acked > 0) {
+        if (!done.isEmpty()) {
             // By id, not by range: a concurrent transaction may still commit a row with a lower id.
-            OutboxRecord.delete("id in ?1", batch.subList(0, acked).stream().map(r -> r.id).toList());
+            OutboxRecord.delete("id in ?1", done);
         }
-        return new Round(acked, failure);
+        return new Round(done.size() - refused, refused, failure);
+    }
+
+    /** What no retry will fix: the record itself is wrong for the broker or the topic. */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException || t instanceof RecordBatchTooLargeException
+                    || t instanceof InvalidRecordException || t instanceof InvalidTopicException
+                    || t instanceof CorruptRecordException || t instanceof SerializationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
     }
 
     private Duration backoff(int failures) {
@@ -139,6 +180,6 @@ public class OutboxRelay {
         }
     }
 
-    record Round(int published, Throwable failure) {
+    record Round(int published, int deadLettered, Throwable failure) {
     }
 }

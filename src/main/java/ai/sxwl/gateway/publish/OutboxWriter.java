@@ -25,6 +25,7 @@ public class OutboxWriter {
         for (String topic : router.topicsFor(change)) {
             OutboxRecord record = new OutboxRecord();
             record.topic = topic;
+            record.tenant = change.tenant();
             record.recordKey = change.jobId();
             record.eventId = eventId;
             record.payload = payload;

@@ -32,6 +32,7 @@ public class PollRecorder {
     private final PollSchedule schedule;
     private final EntityManager em;
     private final int lostAfter;
+    private final int confirmAttempts;
     private final Counter missedCallbacksRecovered;
     private final Counter lost;
     private final Counter stalled;
@@ -42,6 +43,7 @@ public class PollRecorder {
         this.schedule = schedule;
         this.em = em;
         this.lostAfter = config.lostAfter();
+        this.confirmAttempts = config.confirmAttempts();
         this.missedCallbacksRecovered = Counter.builder("gateway.missed.callbacks.recovered")
                 .description("Terminal outcomes found by polling that no callback had delivered").register(registry);
         this.lost = Counter.builder("gateway.jobs.lost")
@@ -109,6 +111,13 @@ public class PollRecorder {
             return;
         }
         job.failedPolls++;
+        if (job.unconfirmed && job.failedPolls >= confirmAttempts) {
+            // Anonymous, and upstream could not be asked often enough: stop spending the poll budget on it.
+            markUnconfirmed(jobId, "unconfirmed", "not confirmed: upstream did not answer " + confirmAttempts
+                    + " attempts");
+            job.delete();
+            return;
+        }
         job.nextPollAt = schedule.next(job, job.quietPolls + job.failedPolls, now);
     }
 

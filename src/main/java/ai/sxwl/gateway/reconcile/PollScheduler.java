@@ -28,6 +28,7 @@ public class PollScheduler {
     /** News: poll again {@code initial-delay} later, or never once terminal (and the model URL known). */
     void onChange(@Observes JobChanged change) {
         Job job = em.find(Job.class, change.jobId());
+        job.unconfirmed = false;
         job.quietPolls = 0;
         job.failedPolls = 0;
         job.notFoundPolls = 0;
@@ -35,12 +36,16 @@ public class PollScheduler {
     }
 
     /**
-     * An untrusted callback about this job: ask upstream now. A job not known yet is created without a status,
-     * visible to nobody until upstream confirms it.
+     * An untrusted callback about this job: ask upstream as soon as the poll budget allows. A job not known yet is
+     * created without a status, visible to nobody until upstream confirms it, and polled only with what known jobs
+     * leave of the budget.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void confirmSoon(String jobId, String tenant, Instant now) {
         Job job = ledger.lockOrCreate(jobId, JobOwner.tenant(tenant), now);
+        if (job.status == null) {
+            job.unconfirmed = true;
+        }
         if (job.status == null || !job.status.terminal()) {
             job.nextPollAt = now;
         }

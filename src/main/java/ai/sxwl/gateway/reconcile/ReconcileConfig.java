@@ -32,6 +32,13 @@ public interface ReconcileConfig {
     @WithDefault("30m")
     Duration stallGrace();
 
+    /**
+     * Polls that may fail (upstream down, throttling) while confirming a job named only by an unauthenticated
+     * callback; then the gateway stops trying and forgets the job (its receipts stay, marked so).
+     */
+    @WithDefault("5")
+    int confirmAttempts();
+
     /** Polls in a row answered "unknown job" before a job the gateway did not cancel is lost. */
     @WithDefault("3")
     int lostAfter();

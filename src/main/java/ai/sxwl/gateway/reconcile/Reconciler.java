@@ -21,8 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +36,8 @@ public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     private static final Duration TICK = Duration.ofMillis(100);
+    /** How long polling pauses after a 429 that did not say (with Retry-After) how long to wait. */
+    private static final Duration THROTTLED_PAUSE = Duration.ofSeconds(10);
 
     private final ReconcileConfig config;
     private final JobClaims claims;
@@ -47,7 +47,6 @@ public class Reconciler {
     private final Duration lease;
     private final RateLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private final Set<String> tenantsWithoutToken = ConcurrentHashMap.newKeySet();
     private final ExecutorService pollers;
     private final BackgroundLoop loop = new BackgroundLoop("reconciler");
 
@@ -75,6 +74,9 @@ public class Reconciler {
         if (!config.enabled()) {
             return;
         }
+        tenants.all().stream().filter(t -> t.upstreamToken().isEmpty()).forEach(t -> LOG.warnf("Tenant %s has no"
+                + " upstream token: its jobs are not polled (set gateway.tenants.%s.upstream-token)", t.name(),
+                t.name()));
         loop.start(() -> {
             tick(Instant.now());
             return BackgroundLoop.Pause.fixed(TICK);
@@ -117,27 +119,32 @@ public class Reconciler {
         Instant now = Instant.now();
         try {
             Optional<Job> job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findByIdOptional(jobId));
-            Optional<String> token = job.flatMap(j -> tenants.byName(j.tenant)).flatMap(Tenant::upstreamToken);
             if (job.isEmpty()) {
                 return;
             }
+            // JobClaims hands out only jobs of tenants that have a token.
+            Optional<String> token = tenants.byName(job.get().tenant).flatMap(Tenant::upstreamToken);
             if (token.isEmpty()) {
-                if (tenantsWithoutToken.add(job.get().tenant)) {
-                    LOG.warnf("Tenant %s has no upstream token: its jobs cannot be polled (set"
-                            + " gateway.tenants.%s.upstream-token)", job.get().tenant, job.get().tenant);
-                }
                 recorder.failed(jobId, now);
                 return;
             }
             UpstreamJobStatus answer = upstream.poll(token.get(), jobId);
             recorder.answered(jobId, answer, Instant.now());
         } catch (UpstreamException e) {
-            if (e.kind() == UpstreamException.Kind.REFUSED) {
+            // Only upstream's own "unknown job" counts toward lost; every other answer is a fault to back off from.
+            if (e.kind() == UpstreamException.Kind.UNKNOWN_JOB) {
                 recorder.notFound(jobId, Instant.now());
+                return;
+            }
+            if (e.kind() == UpstreamException.Kind.THROTTLED) {
+                Duration asked = e.retryAfter().orElse(THROTTLED_PAUSE);
+                Duration wait = asked.compareTo(config.maxInterval()) > 0 ? config.maxInterval() : asked;
+                LOG.infof("Upstream throttles job_status (429): polling pauses for %d s", wait.toSeconds());
+                limiter.pause(wait.toNanos());
             } else {
                 LOG.debugf("Polling job %s failed: %s", jobId, e.getMessage());
-                recorder.failed(jobId, Instant.now());
             }
+            recorder.failed(jobId, Instant.now());
         } catch (RuntimeException e) {
             LOG.debugf("Polling job %s failed: %s", jobId, e.toString());
             try {

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.egress.UrlGuard;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -7,13 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
@@ -32,6 +32,12 @@ public class JobSpecValidator {
     static final int MAX_ENV_VALUE = 16 * 1024;
     static final String REDACTED = "***";
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
+
+    private final UrlGuard guard;
+
+    JobSpecValidator(UrlGuard guard) {
+        this.guard = guard;
+    }
 
     public JobSpec validate(JsonNode body) {
         if (body == null || !body.isObject()) {
@@ -139,22 +145,15 @@ public class JobSpecValidator {
         }
     }
 
-    private static String callbackUrl(ObjectNode spec, List<FieldError> errors) {
+    /** The caller's callbackUrl: it becomes a webhook target, so it passes the same guard as a subscription's. */
+    private String callbackUrl(ObjectNode spec, List<FieldError> errors) {
         String value = text(spec, "callbackUrl", false, MAX_URL, errors);
         if (value == null || value.isEmpty()) {
             return null;
         }
-        try {
-            URI uri = new URI(value);
-            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
-                    && uri.getHost() != null) {
-                return value;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        errors.add(new FieldError("callbackUrl", "must be an absolute http or https URL"));
-        return null;
+        Optional<String> problem = guard.targetProblem(value);
+        problem.ifPresent(p -> errors.add(new FieldError("callbackUrl", p)));
+        return problem.isPresent() ? null : value;
     }
 
     private static void env(ObjectNode spec, List<FieldError> errors) {

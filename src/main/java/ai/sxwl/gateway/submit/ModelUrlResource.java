@@ -1,8 +1,13 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.history.DetectedBy;
 import ai.sxwl.gateway.history.Job;
+import ai.sxwl.gateway.history.JobLedger;
+import ai.sxwl.gateway.history.JobOwner;
 import ai.sxwl.gateway.history.JobStatus;
 import ai.sxwl.gateway.history.ModelUrls;
+import ai.sxwl.gateway.history.StatusReport;
+import ai.sxwl.gateway.history.UpstreamStatus;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import ai.sxwl.gateway.upstream.SxwlClient;
@@ -29,10 +34,12 @@ public class ModelUrlResource {
 
     private final CurrentTenant tenant;
     private final SxwlClient upstream;
+    private final JobLedger ledger;
 
-    ModelUrlResource(CurrentTenant tenant, SxwlClient upstream) {
+    ModelUrlResource(CurrentTenant tenant, SxwlClient upstream, JobLedger ledger) {
         this.tenant = tenant;
         this.upstream = upstream;
+        this.ledger = ledger;
     }
 
     public record ModelUrl(String jobId, String modelUrl, Instant expiresAt) {
@@ -59,11 +66,9 @@ public class ModelUrlResource {
                     + (job.modelUrlExpiresAt == null ? "" : " (at " + job.modelUrlExpiresAt + ")")
                     + " and upstream has no fresher one.");
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            Job locked = Job.lock(jobId);
-            locked.modelUrl = answer.url();
-            locked.modelUrlExpiresAt = expiresAt;
-        });
+        // Through the ledger like any report: a fresher URL is a model_available event for consumers too.
+        QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(job.tenant),
+                new StatusReport(JobStatus.SUCCEEDED, UpstreamStatus.SUCCESS, answer.url(), DetectedBy.POLL, now)));
         return new ModelUrl(jobId, answer.url(), expiresAt);
     }
 

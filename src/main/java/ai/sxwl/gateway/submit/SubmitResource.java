@@ -6,6 +6,7 @@ import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -14,9 +15,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -31,20 +37,39 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class SubmitResource {
 
+    /** A job spec (SPEC section 3): larger ones are refused before they are parsed. */
+    static final int MAX_SPEC_BYTES = 256 * 1024;
+
     private final SubmitService submit;
     private final ProxyService proxy;
     private final CurrentTenant tenant;
+    private final ObjectMapper mapper;
 
-    SubmitResource(SubmitService submit, ProxyService proxy, CurrentTenant tenant) {
+    SubmitResource(SubmitService submit, ProxyService proxy, CurrentTenant tenant, ObjectMapper mapper) {
         this.submit = submit;
         this.proxy = proxy;
         this.tenant = tenant;
+        this.mapper = mapper;
     }
 
     @POST
     @Operation(summary = "Create a job (SXWL userJob); the callbackUrl becomes this job's downstream webhook")
-    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, JsonNode spec) {
-        return submit.submit(tenant.get(), idempotencyKey, spec).toResponse();
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(type = SchemaType.OBJECT, description = "The SXWL job spec")))
+    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+        if (body.length > MAX_SPEC_BYTES) {
+            throw ProblemException.of(413, "Content Too Large",
+                    "A job spec is at most " + MAX_SPEC_BYTES + " bytes; this one has " + body.length + ".");
+        }
+        return submit.submit(tenant.get(), idempotencyKey, readJson(body)).toResponse();
+    }
+
+    private JsonNode readJson(byte[] body) {
+        try {
+            return body.length == 0 ? null : mapper.readTree(body);
+        } catch (IOException e) {
+            throw ProblemException.of(400, "Bad Request", "The body is not valid JSON.");
+        }
     }
 
     @POST

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,6 +63,15 @@ public class TenantRegistry {
 
     public Optional<Tenant> byName(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    public Collection<Tenant> all() {
+        return byName.values();
+    }
+
+    /** The tenants that have an upstream token: only their jobs can be polled. */
+    public List<String> withUpstreamToken() {
+        return byName.values().stream().filter(t -> t.upstreamToken().isPresent()).map(Tenant::name).sorted().toList();
     }
 
     /** The tenant, when there is exactly one. */

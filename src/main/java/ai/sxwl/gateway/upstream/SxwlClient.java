@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.upstream;
 
+import ai.sxwl.gateway.RetryAfter;
 import ai.sxwl.gateway.history.UpstreamStatus;
 import ai.sxwl.gateway.upstream.UpstreamException.Kind;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -120,8 +121,12 @@ public class SxwlClient {
                         + ").");
             }
             if (status == 400 && operation.equals("job_status")) {
-                throw UpstreamException.of(Kind.REFUSED, "Upstream does not know job " + jobId
+                throw UpstreamException.of(Kind.UNKNOWN_JOB, "Upstream does not know job " + jobId
                         + " (unknown or deleted): " + excerpt(body));
+            }
+            if (status == 429) {
+                throw UpstreamException.throttled("Upstream is throttling " + operation + " (429).",
+                        RetryAfter.parse(response.getHeaderString("Retry-After")).orElse(null));
             }
             if (status >= 400 && status < 500) {
                 throw UpstreamException.of(Kind.REFUSED, "Upstream refused " + operation + " (" + status + "): "

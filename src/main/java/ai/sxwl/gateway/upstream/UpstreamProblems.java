@@ -10,7 +10,12 @@ public class UpstreamProblems {
 
     @ServerExceptionMapper
     public Response upstream(UpstreamException e) {
-        return e.toProblem().toResponse();
+        Response problem = e.toProblem().toResponse();
+        if (e.kind() != UpstreamException.Kind.THROTTLED) {
+            return problem;
+        }
+        long seconds = e.retryAfter().map(d -> Math.max(1, d.toSeconds())).orElse(10L);
+        return Response.fromResponse(problem).header("Retry-After", seconds).build();
     }
 
     @ServerExceptionMapper

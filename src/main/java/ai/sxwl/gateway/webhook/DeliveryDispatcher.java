@@ -2,6 +2,7 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.egress.UrlGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -11,24 +12,28 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Works through due deliveries: claims them (the database decides order and ownership), checks each target address
  * again, signs, sends on the non-blocking client, and records the result. A slow endpoint holds at most its own
- * in-flight slots; the loop itself never waits for an answer.
+ * in-flight slots; the loop itself never waits for an answer or a DNS lookup.
  */
 @ApplicationScoped
 public class DeliveryDispatcher {
 
     private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
     private static final Duration IDLE = Duration.ofMillis(250);
+    /** Left of a lease after an attempt's deadline, for recording its result. */
+    private static final Duration RECORDING_MARGIN = Duration.ofSeconds(5);
 
     private final DeliveryRecorder recorder;
     private final Endpoints endpoints;
@@ -38,6 +43,8 @@ public class DeliveryDispatcher {
     private final MeterRegistry registry;
     private final Timer latency;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** A claim's lease: the DNS lookup, then the attempt, then recording it; an attempt never outlives it. */
+    private final Duration lease;
     private final BackgroundLoop loop = new BackgroundLoop("webhook-dispatcher");
     private final ExecutorService blocking = Executors.newFixedThreadPool(4, r -> {
         Thread thread = new Thread(r, "webhook-record");
@@ -53,6 +60,7 @@ public class DeliveryDispatcher {
         this.sender = sender;
         this.config = config;
         this.registry = registry;
+        this.lease = config.dnsTimeout().plus(config.timeout()).plus(RECORDING_MARGIN).plus(RECORDING_MARGIN);
         this.latency = Timer.builder("gateway.webhook.attempt.latency").description("One delivery attempt")
                 .publishPercentileHistogram().register(registry);
         registry.gauge("gateway.webhook.in.flight", inFlight);
@@ -82,9 +90,8 @@ public class DeliveryDispatcher {
         if (room <= 0) {
             return 0;
         }
-        // Long enough for an attempt and its recording; after a crash the delivery is due again when it ends.
-        Instant lease = now.plus(config.timeout().multipliedBy(2)).plusSeconds(5);
-        List<DeliveryRecorder.Claim> claims = recorder.claimDue(room, now, lease);
+        Instant leaseUntil = now.plus(lease);
+        List<DeliveryRecorder.Claim> claims = recorder.claimDue(room, now, leaseUntil);
         int started = 0;
         for (DeliveryRecorder.Claim claim : claims) {
             Instant busyUntil = endpoints.tryAcquire(claim.endpoint(), now);
@@ -94,46 +101,101 @@ public class DeliveryDispatcher {
             }
             inFlight.incrementAndGet();
             started++;
-            blocking.execute(() -> attempt(claim));
+            attempt(new Attempt(claim, leaseUntil));
         }
         return started;
     }
 
-    /** Runs on a worker: the DNS check blocks; the send does not. */
-    private void attempt(DeliveryRecorder.Claim claim) {
-        long started = System.nanoTime();
-        UrlGuard.Resolution resolution = guard.resolve(claim.url());
-        if (!resolution.isAllowed()) {
-            finish(claim, new AttemptResult(null, null, null, "refused: " + resolution.refusal(), 0));
+    /**
+     * Resolves the target on the guard's own DNS pool (bounded in time), then sends on the event loop. Nothing here
+     * blocks the dispatcher, and whatever fails, at whatever step, settles the attempt exactly once, which frees its
+     * slots.
+     */
+    private void attempt(Attempt attempt) {
+        try {
+            guard.check(attempt.claim.url()).whenComplete((resolution, failure) -> {
+                try {
+                    if (failure != null) {
+                        attempt.settle(null, null, null, describe(failure));
+                    } else if (!resolution.isAllowed()) {
+                        attempt.settle(null, null, null, "refused: " + resolution.refusal());
+                    } else {
+                        send(attempt, resolution.address());
+                    }
+                } catch (RuntimeException e) {
+                    attempt.settle(null, null, null, describe(e));
+                }
+            });
+        } catch (RuntimeException e) {
+            attempt.settle(null, null, null, describe(e));
+        }
+    }
+
+    private void send(Attempt attempt, InetAddress address) {
+        DeliveryRecorder.Claim claim = attempt.claim;
+        // The attempt must end inside its lease, so that no other replica claims the delivery while it runs.
+        long deadline = Math.min(config.timeout().toMillis(),
+                Duration.between(Instant.now(), attempt.leaseUntil).minus(RECORDING_MARGIN).toMillis());
+        if (deadline <= 0) {
+            attempt.settle(null, null, null, "not attempted: its lease ran out before the target resolved");
             return;
         }
         long timestamp = Instant.now().getEpochSecond();
         String signature = WebhookSigner.signature(claim.messageId(), timestamp, claim.body(), claim.secrets());
-        sender.send(claim.url(), resolution.address(), claim.messageId(), timestamp, signature, claim.body())
+        sender.send(claim.url(), address, claim.messageId(), timestamp, signature, claim.body(), deadline)
                 .onComplete(done -> {
-                    int millis = (int) ((System.nanoTime() - started) / 1_000_000);
-                    AttemptResult result = done.succeeded()
-                            ? new AttemptResult(done.result().status(), done.result().retryAfter(),
-                            done.result().excerpt(), null, millis)
-                            : new AttemptResult(null, null, null, describe(done.cause()), millis);
-                    blocking.execute(() -> finish(claim, result));
+                    if (done.succeeded()) {
+                        attempt.settle(done.result().status(), done.result().retryAfter(), done.result().excerpt(),
+                                null);
+                    } else {
+                        attempt.settle(null, null, null, describe(done.cause()));
+                    }
                 });
     }
 
+    /** One started attempt: settled once, recorded on the blocking pool, its slots released whatever happens. */
+    private final class Attempt {
+        final DeliveryRecorder.Claim claim;
+        final Instant leaseUntil;
+        final long startedAt = System.nanoTime();
+        final AtomicBoolean settled = new AtomicBoolean();
+
+        Attempt(DeliveryRecorder.Claim claim, Instant leaseUntil) {
+            this.claim = claim;
+            this.leaseUntil = leaseUntil;
+        }
+
+        void settle(Integer status, String retryAfter, String excerpt, String error) {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            int millis = (int) ((System.nanoTime() - startedAt) / 1_000_000);
+            AttemptResult result = new AttemptResult(status, retryAfter, excerpt, error, millis);
+            try {
+                blocking.execute(() -> finish(claim, result));
+            } catch (RuntimeException shuttingDown) {
+                release(claim, result);
+            }
+        }
+    }
+
     private void finish(DeliveryRecorder.Claim claim, AttemptResult result) {
-        Instant now = Instant.now();
         try {
-            endpoints.release(claim.endpoint(), result.succeeded(), now);
             latency.record(Duration.ofMillis(result.latencyMs()));
-            DeliveryState state = recorder.record(claim.id(), result, now);
+            DeliveryState state = recorder.record(claim.id(), result, Instant.now());
             registry.counter("gateway.webhook.deliveries", "outcome", outcome(result, state)).increment();
         } catch (RuntimeException e) {
             LOG.warnf("Cannot record attempt of delivery %d (it will be tried again when its lease ends): %s",
                     claim.id(), e.toString());
         } finally {
-            inFlight.decrementAndGet();
-            wakeUp();
+            release(claim, result);
         }
+    }
+
+    private void release(DeliveryRecorder.Claim claim, AttemptResult result) {
+        endpoints.release(claim.endpoint(), result.succeeded(), Instant.now());
+        inFlight.decrementAndGet();
+        wakeUp();
     }
 
     private static String outcome(AttemptResult result, DeliveryState state) {

@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.Database;
+import ai.sxwl.gateway.RetryAfter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -9,11 +10,9 @@ import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,11 +31,25 @@ public class DeliveryRecorder {
         this.em = em;
         this.config = config;
         // A delivery waits while an earlier change of its job to the same target is not settled yet.
-        this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE d.next_attempt_at <= ?1"
-                + " AND d.state IN ('pending', 'failed') AND NOT EXISTS (SELECT 1 FROM webhook_delivery e"
-                + " WHERE e.target_key = d.target_key AND e.job_id = d.job_id AND e.seq < d.seq"
-                + " AND e.state IN ('pending', 'failed')) ORDER BY d.next_attempt_at LIMIT ?2"
+        this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE " + CLAIMABLE + " ORDER BY d.next_attempt_at LIMIT ?2"
                 + (database.postgres() ? " FOR UPDATE SKIP LOCKED" : "");
+    }
+
+    /**
+     * Due, and not waiting behind an earlier change of its job to the same target. Only deliveries that will be
+     * attempted have a next_attempt_at (delivered, dead and parked ones have none), so the range on its index is all.
+     */
+    private static final String CLAIMABLE = "d.next_attempt_at <= ?1 AND d.state IN ('pending', 'failed')"
+            + " AND NOT EXISTS (SELECT 1 FROM webhook_delivery e WHERE e.target_key = d.target_key"
+            + " AND e.job_id = d.job_id AND e.seq < d.seq AND e.state IN ('pending', 'failed'))";
+
+    /** When the longest-waiting delivery that could be attempted now fell due, if any does. */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    @SuppressWarnings("unchecked")
+    Optional<Instant> oldestClaimable(Instant now) {
+        List<Object> due = em.createNativeQuery("SELECT d.next_attempt_at FROM webhook_delivery d WHERE " + CLAIMABLE
+                + " ORDER BY d.next_attempt_at LIMIT 1", Instant.class).setParameter(1, now).getResultList();
+        return due.stream().findFirst().map(Instant.class::cast);
     }
 
     /** A claimed delivery, with what an attempt needs. */
@@ -144,7 +157,7 @@ public class DeliveryRecorder {
         Duration delay = Duration.ofMillis((long) (scheduled.toMillis() * ThreadLocalRandom.current()
                 .nextDouble(0.8, 1.2)));
         if (result.status() != null && (result.status() == 429 || result.status() == 503)) {
-            Duration asked = retryAfter(result.retryAfter());
+            Duration asked = RetryAfter.parse(result.retryAfter()).orElse(null);
             if (asked != null && asked.compareTo(delay) > 0) {
                 delay = asked.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : asked;
             }
@@ -152,25 +165,8 @@ public class DeliveryRecorder {
         return delay;
     }
 
-    /** Retry-After as seconds or an HTTP date; null when absent or unreadable. */
-    static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                Duration until = Duration.between(Instant.now(),
-                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (DateTimeParseException notDate) {
-                return null;
-            }
-        }
-    }
-
+    /** At most {@code max} characters, none that the database cannot store. */
     private static String truncate(String value, int max) {
-        return value == null || value.length() <= max ? value : value.substring(0, max);
+        return value == null ? null : WebhookSender.printable(value.length() <= max ? value : value.substring(0, max));
     }
 }

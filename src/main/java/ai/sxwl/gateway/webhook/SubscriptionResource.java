@@ -1,5 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.egress.UrlGuard;
+import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** A tenant's webhook subscriptions. The signing secret is shown only when created or rotated. */
@@ -38,7 +41,7 @@ import java.util.Set;
 public class SubscriptionResource {
 
     static final Set<String> EVENT_TYPES = Set.of("submitted", "running", "succeeded", "failed", "cancelled", "lost",
-            "stalled");
+            JobLedger.STALLED, JobLedger.MODEL_AVAILABLE);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CurrentTenant tenant;
@@ -190,17 +193,9 @@ public class SubscriptionResource {
     }
 
     private String checkedUrl(String url, List<FieldError> errors) {
-        var syntax = guard.syntaxProblem(url);
-        if (syntax.isPresent()) {
-            errors.add(new FieldError("url", syntax.get()));
-            return null;
-        }
-        UrlGuard.Resolution resolution = guard.resolve(url);
-        if (!resolution.isAllowed()) {
-            errors.add(new FieldError("url", "is refused: " + resolution.refusal()));
-            return null;
-        }
-        return url;
+        Optional<String> problem = guard.targetProblem(url);
+        problem.ifPresent(p -> errors.add(new FieldError("url", p)));
+        return problem.isPresent() ? null : url;
     }
 
     /** Event types as short names, comma-joined; null for all. */

@@ -17,7 +17,11 @@ public interface WebhooksConfig {
     @WithDefault("15s")
     Duration timeout();
 
-    /** Allow loopback and private targets (the cloud metadata address stays refused). */
+    /** How long resolving a target's host name may take before the attempt fails (and is retried). */
+    @WithDefault("5s")
+    Duration dnsTimeout();
+
+    /** Allow loopback and private targets (cloud metadata endpoints stay refused). */
     @WithDefault("false")
     boolean allowPrivateAddresses();
 
@@ -36,6 +40,13 @@ public interface WebhooksConfig {
     /** How long the previous secret keeps signing after a rotation. */
     @WithDefault("24h")
     Duration rotationOverlap();
+
+    /**
+     * The dependencies health group reports the dispatcher down once a delivery that could be sent has waited longer
+     * than this past its due time.
+     */
+    @WithDefault("5m")
+    Duration backlogAlert();
 
     /** Longest Retry-After honoured; a longer one is cut to this. */
     @WithDefault("6h")

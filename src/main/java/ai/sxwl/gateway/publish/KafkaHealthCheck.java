@@ -1,6 +1,8 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.DependencyHealth;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.health.api.HealthGroup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.admin.Admin;
@@ -8,24 +10,26 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Ready only while the Kafka cluster answers: without it no event leaves the outbox. */
-@Readiness
+/**
+ * Whether the Kafka cluster answers. A dependency, not readiness: while Kafka is down callbacks are still stored and
+ * wait in the outbox, so the pod must keep receiving them (SXWL posts each callback once).
+ */
+@HealthGroup(DependencyHealth.GROUP)
 @ApplicationScoped
-public class KafkaReadinessCheck implements HealthCheck {
+public class KafkaHealthCheck implements HealthCheck {
 
     private static final int TIMEOUT_MS = 3000;
 
     private final Map<String, Object> kafkaConfig;
     private Admin admin;
 
-    KafkaReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    KafkaHealthCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.kafkaConfig = kafkaConfig;
     }
 

@@ -1,29 +1,31 @@
 package ai.sxwl.gateway.upstream;
 
+import ai.sxwl.gateway.DependencyHealth;
+import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Reports how the last upstream calls went, without calling upstream. Always UP: SXWL being unreachable must not
- * take the gateway out of service, since receiving callbacks and serving history do not need it.
+ * How the last upstream call went, without calling upstream: down when it got no HTTP answer. A dependency: callbacks
+ * and history do not need SXWL, only polling and the submit proxy do.
  */
-@Readiness
+@HealthGroup(DependencyHealth.GROUP)
 @ApplicationScoped
-public class UpstreamReadiness implements HealthCheck {
+public class UpstreamHealthCheck implements HealthCheck {
 
     private final SxwlClient client;
 
-    UpstreamReadiness(SxwlClient client) {
+    UpstreamHealthCheck(SxwlClient client) {
         this.client = client;
     }
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder builder = HealthCheckResponse.named("sxwl-upstream").up();
         SxwlClient.LastCall last = client.lastCall();
+        HealthCheckResponseBuilder builder = HealthCheckResponse.named("sxwl-upstream")
+                .status(last == null || last.reachable());
         builder.withData("reachable", last == null ? "unknown" : Boolean.toString(last.reachable()));
         if (last != null) {
             builder.withData("lastCallAt", last.at().toString());

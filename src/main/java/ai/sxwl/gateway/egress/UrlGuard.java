@@ -1,0 +1,257 @@
+package ai.sxwl.gateway.egress;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Where the gateway may send (SSRF rules, SPEC section 4). Refused always: anything but absolute http(s) URLs of at
+ * most 2048 characters without credentials, and cloud metadata endpoints (all of 169.254.0.0/16 and fe80::/10,
+ * 100.100.100.200, fd00:ec2::254). Refused unless private addresses are allowed: loopback, unspecified, private
+ * (RFC 1918, fc00::/7, fec0::/10), CGNAT 100.64/10, benchmarking 198.18/15, 0/8, multicast and reserved. IPv6 forms
+ * that carry an IPv4 address (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
+ * Checked when a URL is saved and again, after a fresh lookup, before every attempt, which then connects to the
+ * address that was checked (no DNS rebinding in between). A refusal never says what a host resolved to.
+ */
+@ApplicationScoped
+public class UrlGuard {
+
+    static final int MAX_URL_LENGTH = 2048;
+    static final String NOT_ALLOWED = "resolves to an address the gateway may not send to (loopback, private,"
+            + " link-local, cloud metadata or reserved)";
+    private static final int DNS_THREADS = 8;
+    private static final int DNS_QUEUE = 1024;
+
+    /** Name resolution, replaceable in tests. */
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    private final boolean allowPrivate;
+    private final Resolver resolver;
+    private final Duration dnsTimeout;
+    private final ThreadPoolExecutor dnsPool;
+    /** One lookup per host at a time: a black-holed name ties up one thread, however many deliveries wait on it. */
+    private final Map<String, CompletableFuture<InetAddress[]>> lookups = new ConcurrentHashMap<>();
+
+    @Inject
+    UrlGuard(@ConfigProperty(name = "gateway.webhooks.allow-private-addresses", defaultValue = "false")
+             boolean allowPrivate,
+             @ConfigProperty(name = "gateway.webhooks.dns-timeout", defaultValue = "5s") Duration dnsTimeout,
+             DnsLookup dns) {
+        this(allowPrivate, dns::lookup, dnsTimeout);
+    }
+
+    public UrlGuard(boolean allowPrivate, Resolver resolver, Duration dnsTimeout) {
+        this.allowPrivate = allowPrivate;
+        this.resolver = resolver;
+        this.dnsTimeout = dnsTimeout;
+        this.dnsPool = new ThreadPoolExecutor(DNS_THREADS, DNS_THREADS, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(DNS_QUEUE), r -> {
+            Thread thread = new Thread(r, "egress-dns");
+            thread.setDaemon(true);
+            return thread;
+        });
+        dnsPool.allowCoreThreadTimeOut(true);
+    }
+
+    /** Why this URL may not be a target, or empty when it may (syntax only, no DNS). */
+    public Optional<String> syntaxProblem(String url) {
+        if (url == null || url.isBlank()) {
+            return Optional.of("is required");
+        }
+        if (url.length() > MAX_URL_LENGTH) {
+            return Optional.of("must be at most " + MAX_URL_LENGTH + " characters");
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme();
+            if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || uri.getHost() == null) {
+                return Optional.of("must be an absolute http or https URL");
+            }
+            if (uri.getRawUserInfo() != null) {
+                return Optional.of("must not carry credentials");
+            }
+        } catch (URISyntaxException e) {
+            return Optional.of("must be an absolute http or https URL");
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #check} for a caller that can wait (saving a URL): at most the DNS timeout. */
+    public Resolution resolve(String url) {
+        return check(url).toCompletableFuture().join();
+    }
+
+    /** Why this URL may not be a target (its syntax, or where it resolves to), as a field error; empty when it may. */
+    public Optional<String> targetProblem(String url) {
+        Optional<String> syntax = syntaxProblem(url);
+        if (syntax.isPresent()) {
+            return syntax;
+        }
+        Resolution resolution = resolve(url);
+        return resolution.isAllowed() ? Optional.empty() : Optional.of("is refused: " + resolution.refusal());
+    }
+
+    /**
+     * Resolves the URL's host on the guard's own pool, within the DNS timeout, and checks every address. Completes
+     * with the address to connect to, or the reason the URL is refused; never exceptionally.
+     */
+    public CompletionStage<Resolution> check(String url) {
+        Optional<String> syntax = syntaxProblem(url);
+        if (syntax.isPresent()) {
+            return CompletableFuture.completedFuture(Resolution.refused(syntax.get()));
+        }
+        String host = URI.create(url).getHost();
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        return lookup(bare).handle((addresses, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                return Resolution.refused(cause instanceof TimeoutException
+                        ? "host " + bare + " did not resolve within " + dnsTimeout.toMillis() + " ms"
+                        : cause instanceof UnknownHostException ? "host " + bare + " does not resolve"
+                        : "host " + bare + " could not be resolved now");
+            }
+            if (addresses.length == 0) {
+                return Resolution.refused("host " + bare + " has no address");
+            }
+            for (InetAddress address : addresses) {
+                if (!allowed(address)) {
+                    return Resolution.refused("host " + bare + " " + NOT_ALLOWED);
+                }
+            }
+            return Resolution.allowed(addresses[0]);
+        });
+    }
+
+    private CompletableFuture<InetAddress[]> lookup(String host) {
+        CompletableFuture<InetAddress[]> mine = new CompletableFuture<>();
+        CompletableFuture<InetAddress[]> running = lookups.putIfAbsent(host, mine);
+        if (running != null) {
+            return running.copy().orTimeout(dnsTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        try {
+            dnsPool.execute(() -> {
+                try {
+                    mine.complete(resolver.resolve(host));
+                } catch (Exception | Error e) {
+                    mine.completeExceptionally(e);
+                } finally {
+                    lookups.remove(host, mine);
+                }
+            });
+        } catch (RuntimeException saturated) {
+            lookups.remove(host, mine);
+            mine.completeExceptionally(saturated);
+        }
+        return mine.copy().orTimeout(dnsTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the gateway may connect to this address. */
+    boolean allowed(InetAddress address) {
+        byte[] b = address.getAddress();
+        byte[] ipv4 = b.length == 4 ? b : embeddedIpv4(b);
+        return ipv4 != null ? allowedIpv4(ipv4) : allowedIpv6(b);
+    }
+
+    private boolean allowedIpv4(byte[] a) {
+        int first = a[0] & 0xff;
+        int second = a[1] & 0xff;
+        boolean metadata = (first == 169 && second == 254) // link-local: AWS/GCP/Azure 169.254.169.254, ECS .170.2
+                || Arrays.equals(a, new byte[]{100, 100, 100, (byte) 200}); // Alibaba Cloud
+        if (metadata) {
+            return false;
+        }
+        if (allowPrivate) {
+            return true;
+        }
+        boolean internal = first == 0 || first == 10 || first == 127
+                || (first == 100 && (second & 0xc0) == 64)   // CGNAT 100.64/10
+                || (first == 172 && (second & 0xf0) == 16)   // 172.16/12
+                || (first == 192 && second == 168)
+                || (first == 198 && (second & 0xfe) == 18)   // benchmarking 198.18/15
+                || first >= 224;                             // multicast, reserved, broadcast
+        return !internal;
+    }
+
+    private boolean allowedIpv6(byte[] b) {
+        boolean linkLocal = (b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0x80;
+        boolean awsMetadata = Arrays.equals(b, new byte[]{(byte) 0xfd, 0, 0x0e, (byte) 0xc2, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0x02, 0x54});
+        if (linkLocal || awsMetadata) {
+            return false;
+        }
+        if (allowPrivate) {
+            return true;
+        }
+        boolean zeroPrefix = true;
+        for (int i = 0; i < 15; i++) {
+            zeroPrefix &= b[i] == 0;
+        }
+        boolean loopbackOrUnspecified = zeroPrefix && (b[15] == 0 || b[15] == 1);
+        boolean uniqueLocal = (b[0] & 0xfe) == 0xfc;
+        boolean siteLocal = (b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0xc0;
+        boolean multicast = (b[0] & 0xff) == 0xff;
+        return !(loopbackOrUnspecified || uniqueLocal || siteLocal || multicast);
+    }
+
+    /** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), or null. */
+    static byte[] embeddedIpv4(byte[] b) {
+        boolean firstTenZero = true;
+        for (int i = 0; i < 10; i++) {
+            firstTenZero &= b[i] == 0;
+        }
+        boolean mapped = firstTenZero && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        boolean compatible = firstTenZero && b[10] == 0 && b[11] == 0
+                && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1)); // not :: or ::1
+        boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && b[10] == 0
+                && b[11] == 0;
+        if (mapped || compatible || nat64) {
+            return Arrays.copyOfRange(b, 12, 16);
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) { // 6to4
+            return Arrays.copyOfRange(b, 2, 6);
+        }
+        return null;
+    }
+
+    @PreDestroy
+    void close() {
+        dnsPool.shutdownNow();
+    }
+
+    /** The outcome of a check: an address to connect to, or why not. */
+    public record Resolution(InetAddress address, String refusal) {
+        static Resolution allowed(InetAddress address) {
+            return new Resolution(address, null);
+        }
+
+        static Resolution refused(String reason) {
+            return new Resolution(null, reason);
+        }
+
+        public boolean isAllowed() {
+            return address != null;
+        }
+    }
+}
