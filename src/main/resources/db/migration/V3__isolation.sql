@@ -38,5 +38,6 @@ CREATE INDEX kafka_dead_letter_tenant ON kafka_dead_letter (tenant, id);
 -- Queries that run on a timer on every replica, and retention.
 CREATE INDEX webhook_delivery_state ON webhook_delivery (state, subscription_id);
 CREATE INDEX webhook_delivery_finished ON webhook_delivery (updated_at);
+CREATE INDEX webhook_delivery_job ON webhook_delivery (job_id);
 CREATE INDEX callback_receipt_received ON callback_receipt (received_at);
 CREATE INDEX subscription_enabled ON subscription (enabled);

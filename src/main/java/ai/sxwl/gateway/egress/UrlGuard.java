@@ -101,14 +101,21 @@ public class UrlGuard {
         return check(url).toCompletableFuture().join();
     }
 
-    /** Why this URL may not be a target (its syntax, or where it resolves to), as a field error; empty when it may. */
-    public Optional<String> targetProblem(String url) {
+    /**
+     * Why this URL may not be a target (its syntax, or where it resolves to), as a field error; empty when it may.
+     *
+     * @param mustResolve whether a host that does not resolve now is refused too (a subscription), or let through to
+     *                    be checked again at each attempt (a job's callback URL: a submit is not refused for a DNS
+     *                    hiccup)
+     */
+    public Optional<String> targetProblem(String url, boolean mustResolve) {
         Optional<String> syntax = syntaxProblem(url);
         if (syntax.isPresent()) {
             return syntax;
         }
         Resolution resolution = resolve(url);
-        return resolution.isAllowed() ? Optional.empty() : Optional.of("is refused: " + resolution.refusal());
+        return resolution.isAllowed() || (!mustResolve && !resolution.resolved()) ? Optional.empty()
+                : Optional.of("is refused: " + resolution.refusal());
     }
 
     /**
@@ -126,13 +133,13 @@ public class UrlGuard {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure;
-                return Resolution.refused(cause instanceof TimeoutException
+                return Resolution.unresolved(cause instanceof TimeoutException
                         ? "host " + bare + " did not resolve within " + dnsTimeout.toMillis() + " ms"
                         : cause instanceof UnknownHostException ? "host " + bare + " does not resolve"
                         : "host " + bare + " could not be resolved now");
             }
             if (addresses.length == 0) {
-                return Resolution.refused("host " + bare + " has no address");
+                return Resolution.unresolved("host " + bare + " has no address");
             }
             for (InetAddress address : addresses) {
                 if (!allowed(address)) {
@@ -240,14 +247,22 @@ public class UrlGuard {
         dnsPool.shutdownNow();
     }
 
-    /** The outcome of a check: an address to connect to, or why not. */
-    public record Resolution(InetAddress address, String refusal) {
+    /**
+     * The outcome of a check: an address to connect to, or why not.
+     *
+     * @param resolved false when the refusal is that the host did not resolve (now)
+     */
+    public record Resolution(InetAddress address, String refusal, boolean resolved) {
         static Resolution allowed(InetAddress address) {
-            return new Resolution(address, null);
+            return new Resolution(address, null, true);
         }
 
         static Resolution refused(String reason) {
-            return new Resolution(null, reason);
+            return new Resolution(null, reason, true);
+        }
+
+        static Resolution unresolved(String reason) {
+            return new Resolution(null, reason, false);
         }
 
         public boolean isAllowed() {

@@ -4,6 +4,7 @@ import ai.sxwl.gateway.DependencyHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -21,6 +22,7 @@ import java.util.List;
  */
 @HealthGroup(DependencyHealth.GROUP)
 @ApplicationScoped
+@Startup // its gauge exists from the start
 public class OutboxLag implements HealthCheck {
 
     private final EntityManager em;

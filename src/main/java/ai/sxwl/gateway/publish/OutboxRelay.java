@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.publish;
 
 import ai.sxwl.gateway.BackgroundLoop;
+import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes outbox rows to Kafka, oldest first, on one thread. A round runs in one transaction that holds the
- * {@link RelayLock}: it sends a batch, waits for the acknowledgements and deletes the longest acknowledged prefix.
+ * {@link ClusterLock}: it sends a batch, waits for the acknowledgements and deletes the longest acknowledged prefix.
  * Rows after a failed one stay and are sent again (same bytes, same CloudEvent id), which keeps each job's records in
  * order on the topic. A commit that wrote rows wakes the relay; otherwise it looks every poll interval, and backs
  * off while Kafka keeps failing. Nothing is lost while Kafka is down: rows simply wait.
@@ -42,13 +43,13 @@ public class OutboxRelay {
 
     private final OutboxConfig config;
     private final KafkaPublisher publisher;
-    private final RelayLock lock;
+    private final ClusterLock lock;
     private final BackgroundLoop loop = new BackgroundLoop("outbox-relay");
     private final Counter published;
     private final Counter deadLettered;
     private int failures;
 
-    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, RelayLock lock, MeterRegistry registry) {
+    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, ClusterLock lock, MeterRegistry registry) {
         this.config = config;
         this.publisher = publisher;
         this.lock = lock;
@@ -108,7 +109,7 @@ public class OutboxRelay {
     }
 
     private Round publishBatch() {
-        if (!lock.tryAcquire()) {
+        if (!lock.tryAcquire(ClusterLock.Name.OUTBOX_RELAY)) {
             return new Round(0, 0, null);
         }
         List<OutboxRecord> batch = OutboxRecord.<OutboxRecord>find("order by id")

@@ -151,7 +151,7 @@ public class JobSpecValidator {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        Optional<String> problem = guard.targetProblem(value);
+        Optional<String> problem = guard.targetProblem(value, false);
         problem.ifPresent(p -> errors.add(new FieldError("callbackUrl", p)));
         return problem.isPresent() ? null : value;
     }

@@ -3,6 +3,7 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.DependencyHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,6 +20,7 @@ import java.time.Instant;
  */
 @HealthGroup(DependencyHealth.GROUP)
 @ApplicationScoped
+@Startup // its gauge exists from the start
 public class DeliveryBacklog implements HealthCheck {
 
     private final DeliveryRecorder recorder;

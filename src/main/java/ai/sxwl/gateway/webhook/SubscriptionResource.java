@@ -193,7 +193,7 @@ public class SubscriptionResource {
     }
 
     private String checkedUrl(String url, List<FieldError> errors) {
-        Optional<String> problem = guard.targetProblem(url);
+        Optional<String> problem = guard.targetProblem(url, true);
         problem.ifPresent(p -> errors.add(new FieldError("url", p)));
         return problem.isPresent() ? null : url;
     }

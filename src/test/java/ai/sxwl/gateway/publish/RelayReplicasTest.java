@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.TestJobs;
@@ -35,7 +36,7 @@ class RelayReplicasTest {
     OutboxRelay relay;
 
     @Inject
-    RelayLock lock;
+    ClusterLock lock;
 
     @Inject
     CallbackTokens tokens;
@@ -46,16 +47,16 @@ class RelayReplicasTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() ->
                 QuarkusTransaction.requiringNew().call(() -> {
-                    boolean acquired = lock.tryAcquire();
+                    boolean acquired = lock.tryAcquire(ClusterLock.Name.OUTBOX_RELAY);
                     held.countDown();
                     release.await(10, TimeUnit.SECONDS);
                     return acquired;
                 }));
         assertTrue(held.await(10, TimeUnit.SECONDS));
-        assertFalse(QuarkusTransaction.requiringNew().call(lock::tryAcquire), "taken while the first holds it");
+        assertFalse(QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.OUTBOX_RELAY)), "taken while the first holds it");
         release.countDown();
         assertTrue(first.get(10, TimeUnit.SECONDS));
-        assertTrue(QuarkusTransaction.requiringNew().call(lock::tryAcquire), "free once the first committed");
+        assertTrue(QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.OUTBOX_RELAY)), "free once the first committed");
     }
 
     @Test

@@ -6,6 +6,7 @@ import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +30,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The reconciler against the SXWL simulator, at test speed (initial-delay 2s, max-interval 5s, stall-grace 2s). */
@@ -93,11 +95,53 @@ class ReconcilerTest {
         assertTrue(event(jobId, "ai.sxwl.job.succeeded").get("data").get("modelUrl").isNull());
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> as("acme").get("/api/jobs/" + jobId).then()
                 .body("modelUrl", org.hamcrest.Matchers.containsString("Expires=")));
+        // Consumers learn the URL too: one model_available event, the next change of the job.
+        await().atMost(Duration.ofSeconds(10)).until(() -> types(jobId).contains("ai.sxwl.job.model_available"));
+        JsonNode available = event(jobId, "ai.sxwl.job.model_available");
+        assertEquals("00000000000000000003", available.get("sequence").asText());
+        assertEquals(jobId + ":model_available:3", available.get("id").asText());
+        assertTrue(available.get("data").get("modelUrl").asText().contains("Expires="));
+        assertTrue(available.get("data").hasNonNull("modelUrlExpiresAt"));
+        assertEquals("succeeded", available.get("data").get("status").asText());
         // Then polling stops: the job is terminal and its URL known.
         int polls = SxwlSimulator.statusRequestTimes(jobId).size();
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
                 .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
-        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded"), types(jobId));
+        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded", "ai.sxwl.job.model_available"),
+                types(jobId));
+    }
+
+    @Test
+    void throttlingAndRefusalsOtherThanUnknownJobBackOffAndNeverMakeAJobLost() {
+        String jobId = submit("acme", "keeps working");
+        await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.running"));
+        List<ResponseDefinitionBuilder> answers = List.of(
+                aResponse().withStatus(429).withHeader("Retry-After", "1").withBody("slow down"),
+                aResponse().withStatus(403).withBody("forbidden"),
+                aResponse().withStatus(404).withBody("{\"message\":\"no route\"}"),
+                aResponse().withStatus(503).withBody("maintenance"));
+        for (ResponseDefinitionBuilder answer : answers) {
+            StubMapping stub = SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
+                    .withRequestBody(containing(jobId)).willReturn(answer));
+            stubs.add(stub);
+            // lost-after (3) answers of each kind, and one more, polled at once instead of on the back-off schedule
+            for (int i = 0; i < 4; i++) {
+                int before = SxwlSimulator.statusRequestTimes(jobId).size();
+                jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ?", Instant.now(), jobId);
+                await().atMost(Duration.ofSeconds(10)).until(() ->
+                        SxwlSimulator.statusRequestTimes(jobId).size() > before);
+            }
+            SxwlSimulator.server().removeStub(stub);
+            stubs.remove(stub);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> failedPolls(jobId) >= 16);
+        assertEquals(0, db.count("SELECT not_found_polls FROM job WHERE job_id = ?", jobId));
+        as("acme").get("/api/jobs/" + jobId).then().body("status", equalTo("running"));
+        assertFalse(types(jobId).contains("ai.sxwl.job.lost"));
+
+        SxwlSimulator.finish(jobId, true);
+        jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ?", Instant.now(), jobId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
     }
 
     @Test

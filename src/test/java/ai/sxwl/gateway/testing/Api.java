@@ -11,7 +11,8 @@ import static io.restassured.RestAssured.given;
 public final class Api {
 
     public static final Map<String, String> API_KEYS = Map.of(
-            "acme", "acme-api-key-3a9f1c7d", "globex", "globex-api-key-7be210aa", "initech", "initech-api-key-0c44e1f9");
+            "acme", "acme-api-key-3a9f1c7d", "globex", "globex-api-key-7be210aa", "initech", "initech-api-key-0c44e1f9",
+            "umbrella", "umbrella-api-key-51c0de77");
 
     private Api() {
     }

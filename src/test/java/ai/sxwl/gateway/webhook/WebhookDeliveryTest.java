@@ -11,6 +11,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +56,9 @@ class WebhookDeliveryTest {
 
     @Inject
     ai.sxwl.gateway.testing.Jobs jobs;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     @Test
     void aDeliveryIsASignedCloudEventAndKeepsItsWebhookIdOnRetry() throws Exception {
@@ -111,10 +117,36 @@ class WebhookDeliveryTest {
         assertEquals(requests.get(0).getHeader("webhook-id"), requests.get(4).getHeader("webhook-id"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex").get("/api/deliveries/" + id)
                 .then().body("state", equalTo("delivered")));
-        // Bulk: every dead delivery of the subscription since a time goes again.
-        as("globex").contentType("application/json").body("{\"since\":\"2020-01-01T00:00:00Z\"}")
-                .post("/api/subscriptions/" + subscription.get("id") + "/redeliver-dead").then().statusCode(200)
-                .body("queued", equalTo(0));
+    }
+
+    @Test
+    void everyDeadDeliveryOfASubscriptionCanBeRedeliveredAtOnce() {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(500)));
+        Job first = newJob();
+        Job second = newJob();
+        Map<String, String> subscription = subscribe(path, null, null);
+        try {
+            onToken(first.token, body(first.id, "fail", "")).statusCode(200);
+            onToken(second.token, body(second.id, "fail", "")).statusCode(200);
+            awaitRequests(RECEIVER, path, 2);
+            // Given up on (the retry schedule is covered above; here the endpoint's breaker would delay it 30 s).
+            jobs.update("UPDATE webhook_delivery SET state = 'dead', next_attempt_at = NULL WHERE subscription_id = ?",
+                    subscription.get("id"));
+            RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
+
+            as("globex").contentType("application/json").body("{\"since\":\"2020-01-01T00:00:00Z\"}")
+                    .post("/api/subscriptions/" + subscription.get("id") + "/redeliver-dead").then().statusCode(200)
+                    .body("queued", equalTo(2));
+
+            for (Job job : List.of(first, second)) {
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex")
+                        .get("/api/deliveries?jobId=" + job.id + "&subscriptionId=" + subscription.get("id")).then()
+                        .body("items[0].state", equalTo("delivered")));
+            }
+        } finally {
+            as("globex").delete("/api/subscriptions/" + subscription.get("id")).then().statusCode(204);
+        }
     }
 
     @Test
@@ -358,6 +390,153 @@ class WebhookDeliveryTest {
         as("globex").get("/api/subscriptions/" + subscription.get("id")).then().statusCode(404);
     }
 
+    @Test
+    void aTargetThatMisbehavesInAnyWayCostsAHealthyOneNothing() throws Exception {
+        String healthyPath = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(healthyPath).willReturn(aResponse().withStatus(200)));
+        String nulPath = "/hooks/" + UUID.randomUUID();
+        SLOW_RECEIVER.stubFor(post(nulPath).willReturn(aResponse().withStatus(500)
+                .withBody(new byte[]{'b', 'a', 'd', 0, 0, 'x', (byte) 0xff, '!'})));
+        List<String> subscriptions = new ArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0); ServerSocket endless = new ServerSocket(0)) {
+            serve(silent, socket -> {
+                // takes the connection, never reads, never answers
+            });
+            serve(endless, WebhookDeliveryTest::answerWithAHundredMegabytes);
+            String healthy = subscribe(healthyPath, null, null).get("id");
+            subscriptions.add(healthy);
+            Duration alone = medianLatency(healthy, healthyPath, 6);
+
+            String badPort = subscribeTo("http://127.0.0.1:1/hook");
+            String neverAnswers = subscribeTo("http://127.0.0.1:" + silent.getLocalPort() + "/hook");
+            String blackHoled = subscribeTo(receiverUrl("/renamed"));
+            jobs.update("UPDATE subscription SET url = ? WHERE id = ?",
+                    "http://sink" + ai.sxwl.gateway.testing.BlackHoledDns.DOMAIN + "/hook", blackHoled);
+            String huge = subscribeTo("http://127.0.0.1:" + endless.getLocalPort() + "/hook");
+            String nul = subscribe(SLOW_RECEIVER, nulPath, null, null).get("id");
+            subscriptions.addAll(List.of(badPort, neverAnswers, blackHoled, huge, nul));
+
+            Duration beside = medianLatency(healthy, healthyPath, 6);
+            System.out.printf("Healthy endpoint median delivery: %d ms alone, %d ms beside five misbehaving ones%n",
+                    alone.toMillis(), beside.toMillis());
+            assertTrue(beside.compareTo(alone.multipliedBy(2).plusMillis(150)) <= 0,
+                    "alone " + alone + ", beside misbehaving targets " + beside);
+
+            // And each misbehaving target's attempts were recorded, with what went wrong, in bounded time.
+            await().atMost(Duration.ofSeconds(15)).until(() -> attempts(badPort) > 0 && attempts(neverAnswers) > 0
+                    && attempts(blackHoled) > 0 && attempts(huge) > 0 && attempts(nul) > 0);
+            assertTrue(lastAttempt(badPort).get("error").toString().toLowerCase().contains("refused"));
+            assertTrue(lastAttempt(neverAnswers).get("error").toString().contains("within"));
+            assertTrue((Integer) lastAttempt(neverAnswers).get("latency_ms") < 3000);
+            assertTrue(lastAttempt(blackHoled).get("error").toString().contains("did not resolve within 1000 ms"));
+            Map<String, Object> hugeAttempt = lastAttempt(huge);
+            assertEquals(500, hugeAttempt.get("status_code"));
+            assertEquals("z".repeat(WebhookSender.EXCERPT_BYTES), hugeAttempt.get("response_excerpt"));
+            assertTrue((Integer) hugeAttempt.get("latency_ms") < 1500, "read only the start: " + hugeAttempt);
+            Map<String, Object> nulAttempt = lastAttempt(nul);
+            assertEquals("bad\uFFFD\uFFFDx\uFFFD!", nulAttempt.get("response_excerpt"));
+        } finally {
+            subscriptions.forEach(id -> as("globex").delete("/api/subscriptions/" + id).then().statusCode(204));
+        }
+    }
+
+    @Test
+    void aFailureBeforeTheSendIsRecordedAndFreesTheEndpointsSlots() {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
+        Map<String, String> subscription = subscribe(path, null, null);
+        try {
+            // A secret that cannot be decoded makes signing throw, after the claim took the endpoint's slots.
+            jobs.update("UPDATE subscription SET secret = 'whsec_%%%' WHERE id = ?", subscription.get("id"));
+            for (int i = 0; i < 5; i++) { // more than the 4 slots an endpoint has
+                Job job = newJob();
+                onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(DISTINCT d.id)"
+                    + " FROM webhook_delivery d JOIN delivery_attempt a ON a.delivery_id = d.id"
+                    + " WHERE d.subscription_id = ? AND a.error LIKE 'IllegalArgumentException%'",
+                    subscription.get("id")) == 5);
+            await().atMost(Duration.ofSeconds(5)).until(() -> registry.get("gateway.webhook.in.flight").gauge()
+                    .value() == 0);
+            assertTrue(RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).isEmpty(), "nothing unsigned went out");
+        } finally {
+            as("globex").delete("/api/subscriptions/" + subscription.get("id")).then().statusCode(204);
+        }
+    }
+
+    /** Posts {@code count} events of fresh jobs, one after the other, and returns the median of their delivery. */
+    private Duration medianLatency(String subscriptionId, String path, int count) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Job job = newJob();
+            int before = RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).size();
+            long sent = System.nanoTime();
+            onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() ->
+                    RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).size() > before);
+            millis.add((System.nanoTime() - sent) / 1_000_000);
+        }
+        millis.sort(Long::compare);
+        return Duration.ofMillis(millis.get(count / 2));
+    }
+
+    private String subscribeTo(String url) {
+        return as("globex").body(Map.of("url", url)).post("/api/subscriptions").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    private long attempts(String subscriptionId) {
+        return db.count("SELECT count(*) FROM delivery_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id"
+                + " WHERE d.subscription_id = ?", subscriptionId);
+    }
+
+    private Map<String, Object> lastAttempt(String subscriptionId) {
+        return db.rows("SELECT a.* FROM delivery_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id"
+                + " WHERE d.subscription_id = ? ORDER BY a.id DESC LIMIT 1", subscriptionId).get(0);
+    }
+
+    /** Accepts connections on a daemon thread and hands each to {@code handler}; they stay open until the end. */
+    private static void serve(ServerSocket server, java.util.function.Consumer<Socket> handler) {
+        Thread acceptor = new Thread(() -> {
+            List<Socket> held = new ArrayList<>();
+            try {
+                while (!server.isClosed()) {
+                    Socket socket = server.accept();
+                    held.add(socket);
+                    Thread connection = new Thread(() -> handler.accept(socket));
+                    connection.setDaemon(true);
+                    connection.start();
+                }
+            } catch (IOException closed) {
+                held.forEach(socket -> {
+                    try {
+                        socket.close();
+                    } catch (IOException ignored) {
+                        // closing anyway
+                    }
+                });
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** A 500 announcing 100 MB of body, streamed for as long as the client keeps reading. */
+    private static void answerWithAHundredMegabytes(Socket socket) {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'z');
+        try {
+            var out = socket.getOutputStream();
+            out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: "
+                    + (100 << 20) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (int sent = 0; sent < 100 << 20; sent += chunk.length) {
+                out.write(chunk);
+            }
+        } catch (IOException clientGaveUp) {
+            // what the gateway should do after the first KiB
+        }
+    }
+
     private record Job(String id, String token) {
     }
 
@@ -372,7 +551,10 @@ class WebhookDeliveryTest {
 
     private Map<String, String> subscribe(WireMockServer receiver, String path, String jobId, List<String> types) {
         Map<String, Object> request = new java.util.HashMap<>(Map.of("url",
-                "http://localhost:" + receiver.port() + path, "jobId", jobId, "description", "test"));
+                "http://localhost:" + receiver.port() + path, "description", "test"));
+        if (jobId != null) {
+            request.put("jobId", jobId);
+        }
         if (types != null) {
             request.put("eventTypes", types);
         }
