@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -48,6 +49,10 @@ class ModelUrlTest {
 
         assertEquals(before + 1, SxwlSimulator.requestCount("/api/userJob/job_status", jobId));
         as("acme").get("/api/jobs/" + jobId).then().body("modelUrl", containsString("sxwl-sim"));
+        // Consumers hear of the fresher URL: a model_available event, the job's next change.
+        await().atMost(Duration.ofSeconds(20)).until(() -> EventsTopic.of("sxwl.job.events").records(jobId).stream()
+                .anyMatch(r -> r.value().contains("\"type\":\"ai.sxwl.job.model_available\"")
+                        && r.value().contains("sxwl-sim")));
     }
 
     @Test

@@ -68,6 +68,12 @@ class SubmitValidationTest {
             "callbackUrl|\"ftp://example.com/cb\"",
             "callbackUrl|\"/relative\"",
             "callbackUrl|42",
+            // the caller's callbackUrl becomes a webhook target: the same SSRF rules (private allowed in tests)
+            "callbackUrl|\"http://u:p@169.254.169.254/x\"",
+            "callbackUrl|\"http://169.254.170.2/v2/credentials\"",
+            "callbackUrl|\"http://100.100.100.200/latest/meta-data\"",
+            "callbackUrl|\"http://[fd00:ec2::254]/\"",
+            "callbackUrl|\"http://[::ffff:169.254.169.254]/\"",
             "env|\"A=B\"",
             "env|{\"A\": 1}",
             "datasetPath|\"not/absolute\"",

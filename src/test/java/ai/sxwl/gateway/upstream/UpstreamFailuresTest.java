@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -17,8 +18,10 @@ import static ai.sxwl.gateway.testing.Api.submit;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every way upstream can fail becomes a clear 502/504 problem, never a 500. */
 @QuarkusTest
@@ -92,6 +95,28 @@ class UpstreamFailuresTest {
 
         as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", containsString("does not know"));
+    }
+
+    @Test
+    void anOpenCircuitIs503WithRetryAfterUntilUpstreamRecovers() {
+        String jobId = submit("acme", "keeps working");
+        StubMapping failing = SxwlSimulator.server().stubFor(post("/api/userJob/job_del").atPriority(1)
+                .withRequestBody(containing(jobId)).willReturn(aResponse().withStatus(500).withBody("down")));
+        stubs.add(failing);
+        String delete = "{\"job_id\":\"" + jobId + "\"}";
+        // The test profile opens job_del's breaker for 1 s once half of its last 4 calls failed.
+        int status = 502;
+        for (int call = 0; call < 5 && status == 502; call++) {
+            status = as("acme").body(delete).post("/api/userJob/job_del").statusCode();
+        }
+        assertEquals(503, status, "the breaker opened after the failures");
+        as("acme").body(delete).post("/api/userJob/job_del").then().statusCode(503)
+                .contentType("application/problem+json").header("Retry-After", equalTo("10"));
+
+        SxwlSimulator.server().removeStub(failing);
+        stubs.remove(failing);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                as("acme").body(delete).post("/api/userJob/job_del").then().statusCode(200));
     }
 
     /** Makes upstream answer create requests carrying the returned marker with {@code response}. */

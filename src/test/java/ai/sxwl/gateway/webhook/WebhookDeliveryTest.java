@@ -368,7 +368,8 @@ class WebhookDeliveryTest {
     @Test
     void refusedTargetsAndUnknownTypesAre422() {
         for (String url : List.of("http://169.254.169.254/latest/meta-data", "ftp://example.com/hook",
-                "https://user:secret@example.com/", "not a url")) {
+                "https://user:secret@example.com/", "not a url", "http://169.254.170.2/",
+                "http://100.100.100.200/", "http://[fd00:ec2::254]/", "http://[64:ff9b::a9fe:a9fe]/")) {
             as("globex").body(Map.of("url", url)).post("/api/subscriptions").then().statusCode(422)
                     .contentType("application/problem+json").body("errors.field", hasItem("url"));
         }
