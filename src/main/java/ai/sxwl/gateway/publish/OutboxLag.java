@@ -45,7 +45,8 @@ public class OutboxLag implements HealthCheck {
     /** Now minus the oldest unpublished row's time; zero when none waits. */
     Duration current() {
         List<Instant> oldest = QuarkusTransaction.requiringNew().call(() -> em.createQuery(
-                "select r.createdAt from OutboxRecord r order by r.id", Instant.class).setMaxResults(1).getResultList());
+                        "select r.createdAt from OutboxRecord r order by r.id", Instant.class)
+                .setMaxResults(1).getResultList());
         if (oldest.isEmpty()) {
             return Duration.ZERO;
         }

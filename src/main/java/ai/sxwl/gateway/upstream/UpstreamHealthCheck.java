@@ -1,6 +1,9 @@
 package ai.sxwl.gateway.upstream;
 
 import ai.sxwl.gateway.DependencyHealth;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -13,12 +16,17 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
  */
 @HealthGroup(DependencyHealth.GROUP)
 @ApplicationScoped
+@Startup // its gauge exists from the start
 public class UpstreamHealthCheck implements HealthCheck {
 
     private final SxwlClient client;
 
-    UpstreamHealthCheck(SxwlClient client) {
+    UpstreamHealthCheck(SxwlClient client, MeterRegistry registry) {
         this.client = client;
+        Gauge.builder("gateway.upstream.reachable", client,
+                        c -> c.lastCall() == null || c.lastCall().reachable() ? 1 : 0)
+                .description("1 when the last upstream call got an HTTP answer (or none was made yet), else 0")
+                .register(registry);
     }
 
     @Override

@@ -31,7 +31,8 @@ public class DeliveryRecorder {
         this.em = em;
         this.config = config;
         // A delivery waits while an earlier change of its job to the same target is not settled yet.
-        this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE " + CLAIMABLE + " ORDER BY d.next_attempt_at LIMIT ?2"
+        this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE " + CLAIMABLE
+                + " ORDER BY d.next_attempt_at LIMIT ?2"
                 + (database.postgres() ? " FOR UPDATE SKIP LOCKED" : "");
     }
 

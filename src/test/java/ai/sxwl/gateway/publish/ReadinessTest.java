@@ -38,7 +38,8 @@ class ReadinessTest {
                 .body(containsString("gateway_webhook_endpoints_disabled"))
                 .body(containsString("gateway_outbox_lag_seconds"))
                 .body(containsString("gateway_outbox_dead_lettered_total"))
-                .body(containsString("gateway_webhook_backlog_seconds"));
+                .body(containsString("gateway_webhook_backlog_seconds"))
+                .body(containsString("gateway_upstream_reachable"));
         given().get("/q/openapi").then().statusCode(200);
     }
 }

@@ -103,7 +103,8 @@ class AnonymousFloodTest {
 
         for (int attempt = 1; attempt <= 5; attempt++) {
             int polled = attempt;
-            await().atMost(Duration.ofSeconds(10)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= polled);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= polled);
             jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ?", Instant.now(), jobId);
         }
         await().atMost(Duration.ofSeconds(10)).until(() ->

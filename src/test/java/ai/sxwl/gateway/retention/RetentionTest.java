@@ -76,8 +76,8 @@ class RetentionTest {
 
     private String job(String status, Instant at) {
         String jobId = TestJobs.newJobId();
-        jobs.update("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at) VALUES (?, 'acme', ?, 1, ?, ?)",
-                jobId, status, at, at);
+        jobs.update("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
+                + " VALUES (?, 'acme', ?, 1, ?, ?)", jobId, status, at, at);
         jobs.update("INSERT INTO job_event (job_id, seq, type, state_key, status, detected_by, occurred_at)"
                 + " VALUES (?, 1, ?, ?, ?, 'callback', ?)", jobId, status, status, status, at);
         return jobId;
@@ -85,18 +85,20 @@ class RetentionTest {
 
     private void receipt(String jobId, Instant at) {
         jobs.update("INSERT INTO callback_receipt (dedupe_key, route, job_id, status, body, outcome, received_at)"
-                + " VALUES (?, 'untokened', ?, 'success', '{}', 'duplicate', ?)", UUID.randomUUID().toString(), jobId, at);
+                + " VALUES (?, 'untokened', ?, 'success', '{}', 'duplicate', ?)", UUID.randomUUID().toString(), jobId,
+                at);
     }
 
     private long delivery(String jobId, String state, Instant at) {
         String messageId = "msg_" + UUID.randomUUID().toString().replace("-", "");
         jobs.update("INSERT INTO webhook_delivery (message_id, tenant, target_key, url, job_id, seq, event_id,"
                         + " event_type, body, state, attempts, created_at, updated_at)"
-                        + " VALUES (?, 'acme', 'job', 'http://localhost:1/', ?, 1, ?, 'ai.sxwl.job.failed', '{}', ?, 1, ?, ?)",
+                        + " VALUES (?, 'acme', 'job', 'http://localhost:1/', ?, 1, ?, 'ai.sxwl.job.failed', '{}', ?, 1,"
+                        + " ?, ?)",
                 messageId, jobId, jobId + ":failed", state, at, at);
         long id = db.count("SELECT id FROM webhook_delivery WHERE message_id = ?", messageId);
-        jobs.update("INSERT INTO delivery_attempt (delivery_id, attempted_at, status_code, latency_ms) VALUES (?, ?, 500, 3)",
-                id, at);
+        jobs.update("INSERT INTO delivery_attempt (delivery_id, attempted_at, status_code, latency_ms)"
+                + " VALUES (?, ?, 500, 3)", id, at);
         return id;
     }
 }
