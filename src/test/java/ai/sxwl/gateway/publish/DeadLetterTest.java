@@ -61,9 +61,9 @@ class DeadLetterTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 TestKafka.bootstrapServers()))) {
             if (!admin.listTopics().names().get().contains(SMALL_TOPIC)) {
-                admin.createTopics(List.of(new NewTopic(SMALL_TOPIC, 1, (short) 1)
-                        .configs(Map.of("max.message.bytes", "2048")))).all().get();
+                admin.createTopics(List.of(new NewTopic(SMALL_TOPIC, 1, (short) 1))).all().get();
             }
+            maxMessageBytes(admin, 2048); // also when the test consumer's subscription created the topic first
             double deadBefore = registry.counter("gateway.outbox.dead.lettered").count();
             String large = job("{\"gpuType\":\"" + "A".repeat(4000) + "\"}");
             String small = job("{\"gpuType\":\"A100\"}");
@@ -87,14 +87,22 @@ class DeadLetterTest {
             as("acme").post("/api/outbox/dead/" + id + "/resend").then().statusCode(404);
 
             // The operator raises the topic's limit and sends the record again: the same CloudEvent arrives.
-            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, SMALL_TOPIC),
-                    List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048576"),
-                            AlterConfigOp.OpType.SET)))).all().get();
+            maxMessageBytes(admin, 1048576);
             as("umbrella").post("/api/outbox/dead/" + id + "/resend").then().statusCode(200).body("resent", equalTo(1));
             await().atMost(Duration.ofSeconds(20)).until(() -> SMALL.records(large).size() == 1);
             assertEquals(MAIN.records(large).get(0).value(), SMALL.records(large).get(0).value());
             as("umbrella").get("/api/outbox/dead").then().body("items.jobId", not(hasItem(large)));
         }
+    }
+
+    /** Sets the topic's record size limit and waits until the broker applies it. */
+    private static void maxMessageBytes(Admin admin, int bytes) throws Exception {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, SMALL_TOPIC);
+        admin.incrementalAlterConfigs(Map.of(topic, List.of(new AlterConfigOp(
+                new ConfigEntry("max.message.bytes", Integer.toString(bytes)), AlterConfigOp.OpType.SET))))
+                .all().get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Integer.toString(bytes).equals(admin
+                .describeConfigs(List.of(topic)).all().get().get(topic).get("max.message.bytes").value()));
     }
 
     /** A job of tenant "umbrella" whose submitted spec (carried in every event) is {@code spec}. */

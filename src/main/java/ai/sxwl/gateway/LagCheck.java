@@ -1,0 +1,35 @@
+package ai.sxwl.gateway;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+import java.time.Duration;
+
+/**
+ * How far behind some work is (the outbox, the webhook dispatcher), as a gauge in seconds and as a check of the
+ * {@link DependencyHealth} group that is down once the lag passes its alert bound.
+ */
+public abstract class LagCheck implements HealthCheck {
+
+    private final String name;
+    private final Duration alert;
+
+    protected LagCheck(String name, Duration alert, String gauge, String description, MeterRegistry registry) {
+        this.name = name;
+        this.alert = alert;
+        Gauge.builder(gauge, this, check -> check.current().toMillis() / 1000.0).description(description)
+                .register(registry);
+    }
+
+    /** The lag now; zero when nothing waits. */
+    protected abstract Duration current();
+
+    @Override
+    public HealthCheckResponse call() {
+        Duration lag = current();
+        return HealthCheckResponse.named(name).status(lag.compareTo(alert) <= 0)
+                .withData("lagSeconds", lag.toSeconds()).withData("alertSeconds", alert.toSeconds()).build();
+    }
+}
