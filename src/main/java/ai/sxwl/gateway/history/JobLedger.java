@@ -1,11 +1,15 @@
 package ai.sxwl.gateway.history;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
@@ -20,12 +24,17 @@ public class JobLedger {
     /** The event type of a succeeded job whose model URL became known (or was refreshed) after its success. */
     public static final String MODEL_AVAILABLE = "model_available";
 
+    private static final int MAX_SEARCH_TEXT = 2048;
+    private static final Set<String> SEARCH_SKIPS = Set.of("runCommand", "callbackUrl");
+
     private final EntityManager em;
     private final Event<JobChanged> changes;
+    private final ObjectMapper mapper;
 
-    JobLedger(EntityManager em, Event<JobChanged> changes) {
+    JobLedger(EntityManager em, Event<JobChanged> changes, ObjectMapper mapper) {
         this.em = em;
         this.changes = changes;
+        this.mapper = mapper;
     }
 
     /**
@@ -72,6 +81,7 @@ public class JobLedger {
         if (job.submissionId == null && owner.submissionId() != null) {
             job.submissionId = owner.submissionId();
             job.submission = owner.submissionJson();
+            job.searchText = searchText(jobId, owner.submissionJson());
         }
         return job;
     }
@@ -129,16 +139,38 @@ public class JobLedger {
     }
 
     /**
+     * What the history's {@code q} searches: the job id and the text values of the spec's fields (the names of the
+     * GPU, image, model, dataset and paths), lower-cased, at most 2048 characters. Not the run command or env.
+     */
+    private String searchText(String jobId, String submissionJson) {
+        StringBuilder text = new StringBuilder(jobId);
+        if (submissionJson != null) {
+            try {
+                mapper.readTree(submissionJson).properties().forEach(field -> {
+                    if (field.getValue().isTextual() && !SEARCH_SKIPS.contains(field.getKey())) {
+                        text.append(' ').append(field.getValue().textValue());
+                    }
+                });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("The stored spec of job " + jobId + " is not JSON", e);
+            }
+        }
+        String lower = text.toString().toLowerCase(Locale.ROOT);
+        return lower.length() <= MAX_SEARCH_TEXT ? lower : lower.substring(0, MAX_SEARCH_TEXT);
+    }
+
+    /**
      * Inserts the job unless a concurrent transaction did (INSERT ... ON CONFLICT DO NOTHING waits for that one to
      * commit), then locks it. A job created here has no status (and seq 0) until its first change is recorded,
      * which every caller does in the same transaction.
      */
     private Job createLocked(String jobId, String tenant, Instant at) {
-        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
-                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT DO NOTHING")
+        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at, search_text)"
+                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3, ?4) ON CONFLICT DO NOTHING")
                 .setParameter(1, jobId)
                 .setParameter(2, tenant)
                 .setParameter(3, at)
+                .setParameter(4, searchText(jobId, null))
                 .executeUpdate();
         return Job.lock(jobId);
     }

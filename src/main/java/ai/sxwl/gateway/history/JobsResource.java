@@ -3,8 +3,8 @@ package ai.sxwl.gateway.history;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonRawValue;
-import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
+import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 
 /** The job history of the calling tenant: its jobs, one job, and a job's changes in order. */
 @Path("/api/jobs")
@@ -30,43 +31,25 @@ public class JobsResource {
     private static final int MAX_LIMIT = 200;
 
     private final CurrentTenant tenant;
+    private final EntityManager em;
 
-    JobsResource(CurrentTenant tenant) {
+    JobsResource(CurrentTenant tenant, EntityManager em) {
         this.tenant = tenant;
+        this.em = em;
     }
 
     @GET
-    @Operation(summary = "List jobs, newest first; filters: status, since/until (creation time), q (job id or spec)")
-    public JobPage list(@RestQuery String status, @RestQuery String since, @RestQuery String until,
+    @Operation(summary = "List jobs, newest first; filters: status (one, or several comma-separated), since/until"
+            + " (creation time), q (substring of the job id or the spec's name fields); cursor paging")
+    public JobPage list(@RestQuery List<String> status, @RestQuery String since, @RestQuery String until,
                         @RestQuery String q, @RestQuery String search, @RestQuery String cursor,
                         @RestQuery Integer limit) {
         q = q != null ? q : search; // "search" is accepted as another name of q
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
-        StringBuilder where = new StringBuilder("tenant = :tenant and status is not null");
-        Parameters params = Parameters.with("tenant", tenant.name());
-        if (status != null) {
-            where.append(" and status = :status");
-            params.and("status", parseStatus(status));
-        }
-        if (since != null) {
-            where.append(" and createdAt >= :since");
-            params.and("since", instant("since", since));
-        }
-        if (until != null) {
-            where.append(" and createdAt < :until");
-            params.and("until", instant("until", until));
-        }
-        if (q != null && !q.isBlank()) {
-            where.append(" and (lower(jobId) like :q or lower(submission) like :q)");
-            params.and("q", "%" + q.toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%");
-        }
-        if (cursor != null) {
-            Cursor after = Cursor.decode(cursor);
-            where.append(" and (createdAt < :cAt or (createdAt = :cAt and jobId < :cId))");
-            params.and("cAt", after.createdAt()).and("cId", after.jobId());
-        }
-        List<Job> jobs = Job.<Job>find(where.toString(), Sort.descending("createdAt", "jobId"), params)
-                .page(0, size + 1).list();
+        JobQuery query = new JobQuery(tenant.name(), parseStatuses(status),
+                since == null ? null : instant("since", since), until == null ? null : instant("until", until),
+                q == null || q.isBlank() ? null : q, cursor == null ? null : Cursor.decode(cursor));
+        List<Job> jobs = query.page(em, size + 1);
         String next = jobs.size() > size ? new Cursor(jobs.get(size - 1).createdAt, jobs.get(size - 1).jobId)
                 .encode() : null;
         return new JobPage(jobs.stream().limit(size).map(JobView::of).toList(), next);
@@ -91,13 +74,23 @@ public class JobsResource {
         return Job.ownedBy(jobId, tenant.name());
     }
 
-    private static JobStatus parseStatus(String status) {
-        try {
-            return JobStatus.fromWire(status);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.of(400, "Bad Request",
-                    "status must be one of submitted, running, succeeded, failed, cancelled, lost.");
+    /** {@code status=a,b} or {@code status=a&status=b}; empty for all. */
+    private static Set<JobStatus> parseStatuses(List<String> values) {
+        Set<JobStatus> statuses = EnumSet.noneOf(JobStatus.class);
+        for (String value : values == null ? List.<String>of() : values) {
+            for (String status : value.split(",")) {
+                if (status.isBlank()) {
+                    continue;
+                }
+                try {
+                    statuses.add(JobStatus.fromWire(status.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw ProblemException.of(400, "Bad Request",
+                            "status must be one or more of submitted, running, succeeded, failed, cancelled, lost.");
+                }
+            }
         }
+        return statuses;
     }
 
     private static Instant instant(String name, String value) {

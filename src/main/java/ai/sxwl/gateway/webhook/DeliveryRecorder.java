@@ -11,9 +11,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * The database side of deliveries, one short transaction each: claiming due deliveries (in order per job and
@@ -57,17 +61,26 @@ public class DeliveryRecorder {
     record Claim(long id, String messageId, String url, String body, String endpoint, String[] secrets) {
     }
 
+    /** Claims up to {@code limit} due deliveries, in three queries (ids, deliveries, subscriptions) whatever the count. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     @SuppressWarnings("unchecked")
     List<Claim> claimDue(int limit, Instant now, Instant leaseUntil) {
-        List<Number> ids = em.createNativeQuery(dueQuery).setParameter(1, now).setParameter(2, limit).getResultList();
+        List<Long> ids = ((List<Number>) em.createNativeQuery(dueQuery).setParameter(1, now).setParameter(2, limit)
+                .getResultList()).stream().map(Number::longValue).toList();
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Delivery> deliveries = Delivery.list("id in ?1 order by nextAttemptAt", ids);
+        Map<String, Subscription> subscriptions = Subscription.<Subscription>list("id in ?1", deliveries.stream()
+                        .map(d -> d.subscriptionId).filter(Objects::nonNull).distinct().toList()).stream()
+                .collect(Collectors.toMap(sub -> sub.id, sub -> sub));
+        Map<String, String[]> tenantSecrets = new HashMap<>();
         List<Claim> claims = new ArrayList<>();
-        for (Number id : ids) {
-            Delivery delivery = em.find(Delivery.class, id.longValue());
+        for (Delivery delivery : deliveries) {
             String[] secrets;
             String endpoint;
             if (delivery.subscriptionId != null) {
-                Subscription subscription = Subscription.findById(delivery.subscriptionId);
+                Subscription subscription = subscriptions.get(delivery.subscriptionId);
                 if (subscription == null || !subscription.enabled) {
                     delivery.nextAttemptAt = null; // parked until the subscription is enabled again
                     continue;
@@ -75,7 +88,8 @@ public class DeliveryRecorder {
                 secrets = subscription.signingSecrets(now);
                 endpoint = subscription.id;
             } else {
-                secrets = TenantSigningKey.forTenant(delivery.tenant, LockModeType.NONE).signingSecrets(now);
+                secrets = tenantSecrets.computeIfAbsent(delivery.tenant, tenant ->
+                        TenantSigningKey.forTenant(tenant, LockModeType.NONE).signingSecrets(now));
                 endpoint = "job:" + URI.create(delivery.url).getHost();
             }
             delivery.nextAttemptAt = leaseUntil;

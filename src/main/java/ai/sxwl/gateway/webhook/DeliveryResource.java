@@ -17,6 +17,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** The tenant's deliveries with their attempts, and redelivery. */
 @Path("/api/deliveries")
@@ -40,10 +42,7 @@ public class DeliveryResource {
                                String jobId, long sequence, String eventId, String eventType, String state,
                                Instant nextAttemptAt, Integer lastStatus, Instant createdAt,
                                List<AttemptView> attempts) {
-        static DeliveryView of(Delivery d) {
-            List<AttemptView> attempts = DeliveryAttempt.<DeliveryAttempt>list("deliveryId", Sort.ascending("id"), d.id)
-                    .stream().map(a -> new AttemptView(a.attemptedAt, a.statusCode, a.latencyMs, a.error,
-                            a.responseExcerpt)).toList();
+        static DeliveryView of(Delivery d, List<AttemptView> attempts) {
             return new DeliveryView(d.id, d.messageId, d.subscriptionId,
                     d.subscriptionId == null ? "job-callback" : "subscription", d.url, d.jobId, d.seq, d.eventId,
                     d.eventType, d.state.wire(), d.nextAttemptAt, d.lastStatus, d.createdAt, attempts);
@@ -84,13 +83,25 @@ public class DeliveryResource {
         List<Delivery> page = Delivery.<Delivery>find(where.toString(), Sort.descending("id"), params)
                 .page(0, size + 1).list();
         String next = page.size() > size ? Long.toString(page.get(size - 1).id) : null;
-        return new DeliveryPage(page.stream().limit(size).map(DeliveryView::of).toList(), next);
+        return new DeliveryPage(withAttempts(page.subList(0, Math.min(size, page.size()))), next);
     }
 
     @GET
     @Path("/{id}")
     public DeliveryView get(@RestPath long id) {
-        return DeliveryView.of(own(id));
+        return withAttempts(List.of(own(id))).get(0);
+    }
+
+    /** The deliveries as views with their attempts: one query for the attempts of the whole page. */
+    private static List<DeliveryView> withAttempts(List<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<AttemptView>> attempts = DeliveryAttempt.<DeliveryAttempt>list("deliveryId in ?1",
+                        Sort.ascending("id"), deliveries.stream().map(d -> d.id).toList()).stream()
+                .collect(Collectors.groupingBy(a -> a.deliveryId, Collectors.mapping(a -> new AttemptView(
+                        a.attemptedAt, a.statusCode, a.latencyMs, a.error, a.responseExcerpt), Collectors.toList())));
+        return deliveries.stream().map(d -> DeliveryView.of(d, attempts.getOrDefault(d.id, List.of()))).toList();
     }
 
     @POST
@@ -101,7 +112,7 @@ public class DeliveryResource {
         Delivery delivery = own(id);
         delivery.requeue(Instant.now());
         dispatcher.wakeUp();
-        return DeliveryView.of(delivery);
+        return withAttempts(List.of(delivery)).get(0);
     }
 
     private Delivery own(long id) {

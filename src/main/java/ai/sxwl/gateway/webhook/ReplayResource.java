@@ -6,6 +6,7 @@ import ai.sxwl.gateway.history.JobEvent;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
+import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -17,9 +18,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Sending history again to a subscription: one job's whole history (in order), every change in a time window, or
@@ -32,7 +36,8 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplayResource {
 
-    static final int MAX_REPLAY = 10_000;
+    /** Changes or dead deliveries queued by one call; a longer replay is continued with the answer's cursor. */
+    static final int BATCH = 500;
 
     private final CurrentTenant tenant;
     private final CloudEvents cloudEvents;
@@ -44,39 +49,55 @@ public class ReplayResource {
         this.dispatcher = dispatcher;
     }
 
-    /** Either {@code jobId}, or {@code since} (and optionally {@code until}). */
-    public record ReplayRequest(String jobId, Instant since, Instant until) {
+    /**
+     * Either {@code jobId}, or {@code since} (and optionally {@code until}); {@code cursor} continues a replay that
+     * an earlier answer said has more.
+     */
+    public record ReplayRequest(String jobId, Instant since, Instant until, String cursor) {
     }
 
-    public record SinceRequest(Instant since) {
+    public record SinceRequest(Instant since, String cursor) {
+    }
+
+    /** How many were queued by this call, and where the next call goes on (null when nothing is left). */
+    public record Queued(int queued, String nextCursor) {
     }
 
     @POST
     @Path("/replay")
     @Transactional
-    @Operation(summary = "Replay one job's history, or a time window of changes, to this subscription, in order")
-    public Map<String, Integer> replay(@RestPath String id, ReplayRequest request) {
+    @Operation(summary = "Replay one job's history, or a time window of changes, to this subscription, in order;"
+            + " at most 500 changes a call, continued with nextCursor")
+    public Queued replay(@RestPath String id, ReplayRequest request) {
         Subscription subscription = Subscription.ownedBy(id, tenant.name());
         if (request == null || (request.jobId() == null) == (request.since() == null)) {
             throw ProblemException.of(422, "Unprocessable Content", "Give either jobId or since (and until).");
         }
-        List<JobEvent> events;
+        // Keyset on (occurred_at, id): a job's changes keep their order, and every batch costs the same.
+        StringBuilder where = new StringBuilder("j.tenant = :tenant");
+        Parameters params = Parameters.with("tenant", subscription.tenant);
         if (request.jobId() != null) {
-            Job job = Job.ownedBy(request.jobId(), subscription.tenant);
-            events = JobEvent.list("jobId", Sort.ascending("seq"), job.jobId);
+            where.append(" and e.jobId = :job");
+            params.and("job", Job.ownedBy(request.jobId(), subscription.tenant).jobId);
         } else {
-            Instant until = request.until() == null ? Instant.now() : request.until();
-            events = JobEvent.find("occurredAt >= ?1 and occurredAt < ?2 and jobId in (select j.jobId from Job j"
-                            + " where j.tenant = ?3)", Sort.ascending("occurredAt", "seq"), request.since(), until,
-                    subscription.tenant).page(0, MAX_REPLAY).list();
+            where.append(" and e.occurredAt >= :since and e.occurredAt < :until");
+            params.and("since", request.since()).and("until", request.until() == null ? Instant.now() : request.until());
         }
+        if (request.cursor() != null) {
+            EventCursor after = EventCursor.decode(request.cursor());
+            where.append(" and (e.occurredAt > :cAt or (e.occurredAt = :cAt and e.id > :cId))");
+            params.and("cAt", after.occurredAt()).and("cId", after.id());
+        }
+        List<JobEvent> events = JobEvent.<JobEvent>find("select e from JobEvent e, Job j where j.jobId = e.jobId and "
+                + where + " order by e.occurredAt, e.id", params).page(0, BATCH).list();
+        Map<String, Job> jobs = Job.<Job>list("jobId in ?1", events.stream().map(e -> e.jobId).distinct().toList())
+                .stream().collect(Collectors.toMap(j -> j.jobId, j -> j));
         Instant now = Instant.now();
         int queued = 0;
         for (JobEvent event : events) {
             if (!subscription.wants(event.type, event.jobId)) {
                 continue;
             }
-            Job job = Job.findById(event.jobId);
             Delivery delivery = new Delivery();
             delivery.tenant = subscription.tenant;
             delivery.subscriptionId = subscription.id;
@@ -84,7 +105,7 @@ public class ReplayResource {
             delivery.url = subscription.url;
             delivery.jobId = event.jobId;
             delivery.seq = event.seq;
-            JobChanged change = JobChanged.of(job, event);
+            JobChanged change = JobChanged.of(jobs.get(event.jobId), event);
             delivery.eventId = CloudEvents.eventId(change);
             delivery.eventType = CloudEvents.TYPE_PREFIX + event.type;
             delivery.body = cloudEvents.toJson(change);
@@ -92,23 +113,54 @@ public class ReplayResource {
             queued++;
         }
         dispatcher.wakeUp();
-        return Map.of("queued", queued);
+        JobEvent last = events.size() == BATCH ? events.get(BATCH - 1) : null;
+        return new Queued(queued, last == null ? null : new EventCursor(last.occurredAt, last.id).encode());
     }
 
     @POST
     @Path("/redeliver-dead")
     @Transactional
-    @Operation(summary = "Queue again every dead delivery of this subscription created since the given time")
-    public Map<String, Integer> redeliverDead(@RestPath String id, SinceRequest request) {
+    @Operation(summary = "Queue again the dead deliveries of this subscription created since the given time, oldest"
+            + " first; at most 500 a call, continued with nextCursor")
+    public Queued redeliverDead(@RestPath String id, SinceRequest request) {
         Subscription subscription = Subscription.ownedBy(id, tenant.name());
         if (request == null || request.since() == null) {
             throw ProblemException.of(422, "Unprocessable Content", "since is required.");
         }
-        List<Delivery> dead = Delivery.list("subscriptionId = ?1 and state = ?2 and createdAt >= ?3",
-                Sort.ascending("id"), subscription.id, DeliveryState.DEAD, request.since());
+        long after = request.cursor() == null ? 0 : parseDeliveryCursor(request.cursor());
+        List<Delivery> dead = Delivery.<Delivery>find("subscriptionId = ?1 and state = ?2 and createdAt >= ?3"
+                        + " and id > ?4", Sort.ascending("id"), subscription.id, DeliveryState.DEAD, request.since(),
+                after).page(0, BATCH).list();
         Instant now = Instant.now();
         dead.forEach(delivery -> delivery.requeue(now));
         dispatcher.wakeUp();
-        return Map.of("queued", dead.size());
+        return new Queued(dead.size(), dead.size() == BATCH ? Long.toString(dead.get(BATCH - 1).id) : null);
+    }
+
+    private static long parseDeliveryCursor(String cursor) {
+        try {
+            return Long.parseLong(cursor);
+        } catch (NumberFormatException e) {
+            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
+        }
+    }
+
+    /** Opaque replay position: the time and id of the last change queued. */
+    record EventCursor(Instant occurredAt, long id) {
+        String encode() {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString((occurredAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static EventCursor decode(String value) {
+            try {
+                String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+                int bar = decoded.indexOf('|');
+                return new EventCursor(Instant.parse(decoded.substring(0, bar)),
+                        Long.parseLong(decoded.substring(bar + 1)));
+            } catch (RuntimeException e) {
+                throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
+            }
+        }
     }
 }
