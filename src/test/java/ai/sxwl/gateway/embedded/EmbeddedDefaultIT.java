@@ -42,6 +42,12 @@ class EmbeddedDefaultIT {
             // The generated tenant "default": its key is kept in the data folder and opens the API.
             assertEquals(401, gateway.get("/api/jobs/" + jobId, "wrong"));
             assertEquals(200, gateway.get("/api/jobs/" + jobId, gateway.apiKey()));
+            // The history's queries on H2 too: several statuses, an escaped search, a cursor.
+            String page = gateway.getBody("/api/jobs?limit=1&status=running,failed&q=" + jobId.substring(2, 14),
+                    gateway.apiKey());
+            assertTrue(page.contains("\"jobId\":\"" + jobId + "\""), page);
+            assertTrue(gateway.getBody("/api/jobs?q=%25_" + jobId.substring(2, 14), gateway.apiKey())
+                    .contains("\"items\":[]"), "% and _ are literal");
 
             String clusterId = Files.readString(gateway.workDir.resolve("data/kafka/meta.properties"));
             assertTrue(gateway.stop(), "stops on SIGTERM");
