@@ -1,7 +1,7 @@
 -- History at a million jobs (issue 12): every list query has an index that serves its filter and its order.
 
 -- What "q" searches: the job id and the values of the submitted spec's name fields, lower-cased, written with the
--- job. PostgreSQL indexes it with trigrams (postgresql/V4_1); the embedded H2 scans it.
+-- job. PostgreSQL indexes it with trigrams (db/vendor/postgresql/V4_1); the embedded H2 scans it.
 ALTER TABLE job ADD COLUMN search_text VARCHAR(2048);
 UPDATE job SET search_text = SUBSTRING(LOWER(job_id || ' ' || COALESCE(submission, '')) FROM 1 FOR 2048);
 
