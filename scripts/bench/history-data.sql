@@ -10,7 +10,7 @@ INSERT INTO job (job_id, tenant, status, seq, upstream_status, model_url, model_
                  submission, created_at, updated_at, quiet_polls, failed_polls, not_found_polls, unconfirmed,
                  search_text)
 SELECT 'ai' || md5(i::text)::uuid,
-       CASE WHEN i % 10 < 7 THEN 'alpha' ELSE 'beta' END,
+       CASE WHEN abs(hashtext('tenant' || i)) % 10 < 7 THEN 'alpha' ELSE 'beta' END, -- independent of the status
        s.status,
        5,
        CASE s.status WHEN 'succeeded' THEN 'success' WHEN 'failed' THEN 'fail' ELSE 'working' END,
