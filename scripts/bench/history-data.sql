@@ -71,4 +71,4 @@ SELECT id, updated_at, CASE WHEN state = 'dead' THEN 500 ELSE 200 END, 20 + id %
 FROM webhook_delivery;
 
 CREATE INDEX job_search_trgm ON job USING gin (search_text gin_trgm_ops);
-VACUUM ANALYZE;
+VACUUM ANALYZE job, job_event, callback_receipt, webhook_delivery, delivery_attempt;
