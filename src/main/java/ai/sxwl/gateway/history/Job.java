@@ -41,7 +41,7 @@ public class Job extends PanacheEntityBase {
     /** The submitted spec, secrets redacted, as JSON; null for jobs not submitted through the proxy. */
     public String submission;
 
-    /** What the history's {@code q} searches besides the job id: the spec's name fields, lower-cased. */
+    /** What the history's {@code q} searches: the job id and the spec's name fields, lower-cased. */
     @Column(name = "search_text")
     public String searchText;
 

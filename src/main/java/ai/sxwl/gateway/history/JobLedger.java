@@ -10,7 +10,6 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
-import java.util.StringJoiner;
 
 /**
  * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
@@ -140,26 +139,24 @@ public class JobLedger {
     }
 
     /**
-     * What the history's {@code q} searches besides the job id: the text values of the spec's fields (the names of the
-     * GPU, image, model, dataset and paths), lower-cased, at most 2048 characters; not the run command. Null when
-     * there are none.
+     * What the history's {@code q} searches: the job id and the text values of the spec's fields (the names of the
+     * GPU, image, model, dataset and paths), lower-cased, at most 2048 characters. Not the run command or env.
      */
     private String searchText(String jobId, String submissionJson) {
-        if (submissionJson == null) {
-            return null;
-        }
-        StringJoiner text = new StringJoiner(" ");
-        try {
-            mapper.readTree(submissionJson).properties().forEach(field -> {
-                if (field.getValue().isTextual() && !SEARCH_SKIPS.contains(field.getKey())) {
-                    text.add(field.getValue().textValue());
-                }
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("The stored spec of job " + jobId + " is not JSON", e);
+        StringBuilder text = new StringBuilder(jobId);
+        if (submissionJson != null) {
+            try {
+                mapper.readTree(submissionJson).properties().forEach(field -> {
+                    if (field.getValue().isTextual() && !SEARCH_SKIPS.contains(field.getKey())) {
+                        text.append(' ').append(field.getValue().textValue());
+                    }
+                });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("The stored spec of job " + jobId + " is not JSON", e);
+            }
         }
         String lower = text.toString().toLowerCase(Locale.ROOT);
-        return lower.isEmpty() ? null : lower.length() <= MAX_SEARCH_TEXT ? lower : lower.substring(0, MAX_SEARCH_TEXT);
+        return lower.length() <= MAX_SEARCH_TEXT ? lower : lower.substring(0, MAX_SEARCH_TEXT);
     }
 
     /**
@@ -168,11 +165,12 @@ public class JobLedger {
      * which every caller does in the same transaction.
      */
     private Job createLocked(String jobId, String tenant, Instant at) {
-        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
-                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT DO NOTHING")
+        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at, search_text)"
+                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3, ?4) ON CONFLICT DO NOTHING")
                 .setParameter(1, jobId)
                 .setParameter(2, tenant)
                 .setParameter(3, at)
+                .setParameter(4, searchText(jobId, null))
                 .executeUpdate();
         return Job.lock(jobId);
     }

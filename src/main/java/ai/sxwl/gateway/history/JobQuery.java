@@ -18,22 +18,18 @@ import java.util.StringJoiner;
  *       ordered, limited range per status, merged (an {@code IN} list would lose the index order and sort every
  *       match);</li>
  *   <li>paging is keyset paging, {@code (created_at, job_id) < (cursor)}, so page 1,000 costs what page 1 does;</li>
- *   <li>{@code q} is a substring of the job id or of {@code search_text} (the spec's names), with {@code %}, {@code _}
- *       and {@code \} escaped; on PostgreSQL the names by a trigram index, the id by an index of its 8-character
- *       pieces (or its trigrams, for a shorter search). The embedded H2 scans.</li>
+ *   <li>{@code q} is a substring of {@code search_text}, with {@code %}, {@code _} and {@code \} escaped, served on
+ *       PostgreSQL by a trigram index (the embedded H2 scans).</li>
  * </ul>
  *
- * @param postgres whether PostgreSQL's search indexes exist (db/vendor/postgresql)
  * @param statuses empty for every status (jobs without one, known only from unconfirmed callbacks, never show)
  * @param text     the search, or null
  * @param after    the last job of the previous page, or null
  */
-record JobQuery(boolean postgres, String tenant, Set<JobStatus> statuses, Instant since, Instant until, String text,
+record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant until, String text,
                 JobsResource.Cursor after) {
 
     private static final String ORDER = " ORDER BY created_at DESC, job_id DESC LIMIT ";
-    /** The length of the pieces of job ids that PostgreSQL's job_id_grams index holds. */
-    private static final int ID_GRAM = 8;
 
     @SuppressWarnings("unchecked")
     List<Job> page(EntityManager em, int limit) {
@@ -63,27 +59,14 @@ record JobQuery(boolean postgres, String tenant, Set<JobStatus> statuses, Instan
             where.append(" AND created_at < ").append(param(params, until));
         }
         if (text != null) {
-            where.append(" AND (").append(idMatches(params)).append(" OR search_text LIKE ")
-                    .append(param(params, "%" + likeEscaped(text) + "%")).append(" ESCAPE '\\')");
+            where.append(" AND search_text LIKE ").append(param(params, "%" + likeEscaped(text) + "%"))
+                    .append(" ESCAPE '\\'");
         }
         if (after != null) {
             where.append(" AND (created_at, job_id) < (").append(param(params, after.createdAt())).append(", ")
                     .append(param(params, after.jobId())).append(")");
         }
         return "SELECT * FROM job WHERE " + where + ORDER + limit;
-    }
-
-    /**
-     * The condition "the job id contains the search". On PostgreSQL a search of 8 characters or more probes the
-     * 8-gram index with its first 8 characters and then checks exactly; a shorter one uses the id's trigram index.
-     */
-    private String idMatches(List<Object> params) {
-        String lower = text.toLowerCase(Locale.ROOT);
-        if (postgres && lower.length() >= ID_GRAM) {
-            return "(job_id_grams(job_id) @> ARRAY[CAST(" + param(params, lower.substring(0, ID_GRAM))
-                    + " AS TEXT)] AND POSITION(" + param(params, lower) + " IN LOWER(job_id)) > 0)";
-        }
-        return "LOWER(job_id) LIKE " + param(params, "%" + likeEscaped(text) + "%") + " ESCAPE '\\'";
     }
 
     /** Adds a parameter; returns its placeholder. */

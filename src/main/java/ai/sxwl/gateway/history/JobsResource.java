@@ -1,6 +1,5 @@
 package ai.sxwl.gateway.history;
 
-import ai.sxwl.gateway.Database;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -33,12 +32,10 @@ public class JobsResource {
 
     private final CurrentTenant tenant;
     private final EntityManager em;
-    private final Database database;
 
-    JobsResource(CurrentTenant tenant, EntityManager em, Database database) {
+    JobsResource(CurrentTenant tenant, EntityManager em) {
         this.tenant = tenant;
         this.em = em;
-        this.database = database;
     }
 
     @GET
@@ -49,7 +46,7 @@ public class JobsResource {
                         @RestQuery Integer limit) {
         q = q != null ? q : search; // "search" is accepted as another name of q
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
-        JobQuery query = new JobQuery(database.postgres(), tenant.name(), parseStatuses(status),
+        JobQuery query = new JobQuery(tenant.name(), parseStatuses(status),
                 since == null ? null : instant("since", since), until == null ? null : instant("until", until),
                 q == null || q.isBlank() ? null : q, cursor == null ? null : Cursor.decode(cursor));
         List<Job> jobs = query.page(em, size + 1);
