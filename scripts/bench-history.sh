@@ -41,7 +41,7 @@ QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL=OFF \
   java -Xmx1g -jar target/quarkus-app/quarkus-run.jar > target/bench-history-gateway.log 2>&1 &
 GATEWAY=$!
 trap 'kill $GATEWAY 2>/dev/null || true' EXIT
-for _ in $(seq 1 120); do
+for _ in $(seq 1 600); do # migrations of a large database take a while
   curl -fs "localhost:$PORT/q/health/ready" >/dev/null 2>&1 && break
   kill -0 $GATEWAY 2>/dev/null || { echo "the gateway exited; see target/bench-history-gateway.log"; exit 1; }
   sleep 1
@@ -64,14 +64,15 @@ JOB=$("${PSQL[@]}" -tAc "SELECT job_id FROM job WHERE tenant = 'alpha' ORDER BY 
 ID_PART=$("${PSQL[@]}" -tAc "SELECT substr(job_id, 6, 12) FROM job WHERE tenant = 'alpha' ORDER BY created_at OFFSET 4321 LIMIT 1")
 SINCE=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%SZ)
 UNTIL=$(date -u -d '-39 days' +%Y-%m-%dT%H:%M:%SZ)
-cursor_at() { # the cursor after the n-th newest job of alpha matching the SQL condition
+position_at() { # "<created_at>|<job_id>" of the n-th newest job of alpha matching the SQL condition
   "${PSQL[@]}" -tAc "SELECT to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') || '|' || job_id
-    FROM job WHERE tenant = 'alpha' AND $1 ORDER BY created_at DESC, job_id DESC OFFSET $2 LIMIT 1" \
-    | tr -d '\n' | base64 -w0 | tr '+/' '-_' | tr -d '='
+    FROM job WHERE tenant = 'alpha' AND $1 ORDER BY created_at DESC, job_id DESC OFFSET $2 LIMIT 1" | tr -d '\n'
 }
-PAGE2=$(cursor_at "status IS NOT NULL" 49)
-DEEP=$(cursor_at "status IS NOT NULL" 500000)
-DEEP_FAILED=$(cursor_at "status = 'failed'" 50000)
+cursor() { printf '%s' "$1" | base64 -w0 | tr '+/' '-_' | tr -d '='; } # as the API encodes it
+PAGE2=$(cursor "$(position_at "status IS NOT NULL" 49)")
+DEEP_POSITION=$(position_at "status IS NOT NULL" 500000)
+DEEP=$(cursor "$DEEP_POSITION")
+DEEP_FAILED=$(cursor "$(position_at "status = 'failed'" 50000)")
 
 ms() { # wrk latency (us, ms, s) in milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.1f", n }'
@@ -121,8 +122,8 @@ ORDER="ORDER BY created_at DESC, job_id DESC LIMIT 51"
   plan "jobs, status=failed,lost,cancelled" "SELECT * FROM ((SELECT * FROM job WHERE tenant = 'alpha' AND status = 'failed' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'lost' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'cancelled' $ORDER)) page $ORDER"
-  plan "jobs, deep page" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL AND (created_at, job_id) <
-    (SELECT created_at, job_id FROM job WHERE tenant = 'alpha' ORDER BY created_at DESC, job_id DESC OFFSET 500000 LIMIT 1) $ORDER"
+  plan "jobs, deep page" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
+    AND (created_at, job_id) < ('${DEEP_POSITION%%|*}', '${DEEP_POSITION##*|}') $ORDER"
 } > target/bench-history-plans.txt 2>&1
 if [ ${#over[@]} -gt 0 ]; then
   echo; echo "Over target: ${over[*]}; plans in target/bench-history-plans.txt:"; cat target/bench-history-plans.txt
