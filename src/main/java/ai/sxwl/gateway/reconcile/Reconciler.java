@@ -116,19 +116,14 @@ public class Reconciler {
     }
 
     private void poll(String jobId) {
-        Instant now = Instant.now();
         try {
             Optional<Job> job = QuarkusTransaction.requiringNew().call(() -> Job.<Job>findByIdOptional(jobId));
             if (job.isEmpty()) {
                 return;
             }
             // JobClaims hands out only jobs of tenants that have a token.
-            Optional<String> token = tenants.byName(job.get().tenant).flatMap(Tenant::upstreamToken);
-            if (token.isEmpty()) {
-                recorder.failed(jobId, now);
-                return;
-            }
-            UpstreamJobStatus answer = upstream.poll(token.get(), jobId);
+            String token = tenants.byName(job.get().tenant).flatMap(Tenant::upstreamToken).orElseThrow();
+            UpstreamJobStatus answer = upstream.poll(token, jobId);
             recorder.answered(jobId, answer, Instant.now());
         } catch (UpstreamException e) {
             // Only upstream's own "unknown job" counts toward lost; every other answer is a fault to back off from.
