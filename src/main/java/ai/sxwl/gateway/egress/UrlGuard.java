@@ -158,12 +158,19 @@ public class UrlGuard {
         }
         try {
             dnsPool.execute(() -> {
+                InetAddress[] addresses = null;
+                Throwable failure = null;
                 try {
-                    mine.complete(resolver.resolve(host));
+                    addresses = resolver.resolve(host);
                 } catch (Exception | Error e) {
-                    mine.completeExceptionally(e);
-                } finally {
-                    lookups.remove(host, mine);
+                    failure = e;
+                }
+                // Out of the map before anyone hears the answer: a check that starts after it looks up afresh.
+                lookups.remove(host, mine);
+                if (failure == null) {
+                    mine.complete(addresses);
+                } else {
+                    mine.completeExceptionally(failure);
                 }
             });
         } catch (RuntimeException saturated) {
