@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.problem.PageCursor;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Query;
 
@@ -27,7 +28,7 @@ import java.util.StringJoiner;
  * @param after    the last job of the previous page, or null
  */
 record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant until, String text,
-                JobsResource.Cursor after) {
+                PageCursor.Position after) {
 
     private static final String ORDER = " ORDER BY created_at DESC, job_id DESC LIMIT ";
 
@@ -63,8 +64,8 @@ record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant u
                     .append(" ESCAPE '\\'");
         }
         if (after != null) {
-            where.append(" AND (created_at, job_id) < (").append(param(params, after.createdAt())).append(", ")
-                    .append(param(params, after.jobId())).append(")");
+            where.append(" AND (created_at, job_id) < (").append(param(params, after.at())).append(", ")
+                    .append(param(params, after.key())).append(")");
         }
         return "SELECT * FROM job WHERE " + where + ORDER + limit;
     }

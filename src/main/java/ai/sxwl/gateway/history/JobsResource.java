@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonRawValue;
@@ -14,10 +15,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -48,10 +47,10 @@ public class JobsResource {
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
         JobQuery query = new JobQuery(tenant.name(), parseStatuses(status),
                 since == null ? null : instant("since", since), until == null ? null : instant("until", until),
-                q == null || q.isBlank() ? null : q, cursor == null ? null : Cursor.decode(cursor));
+                q == null || q.isBlank() ? null : q, cursor == null ? null : PageCursor.decode(cursor));
         List<Job> jobs = query.page(em, size + 1);
-        String next = jobs.size() > size ? new Cursor(jobs.get(size - 1).createdAt, jobs.get(size - 1).jobId)
-                .encode() : null;
+        String next = jobs.size() > size
+                ? new PageCursor.Position(jobs.get(size - 1).createdAt, jobs.get(size - 1).jobId).encode() : null;
         return new JobPage(jobs.stream().limit(size).map(JobView::of).toList(), next);
     }
 
@@ -120,24 +119,6 @@ public class JobsResource {
             return new EventView(event.seq, event.type, event.status.wire(),
                     event.previousStatus == null ? null : event.previousStatus.wire(), event.upstreamStatus,
                     event.detectedBy, event.modelUrl, event.occurredAt);
-        }
-    }
-
-    /** Opaque page position: creation time and job id of the last item. */
-    record Cursor(Instant createdAt, String jobId) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((createdAt.toString() + "|" + jobId).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static Cursor decode(String value) {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-                int bar = decoded.indexOf('|');
-                return new Cursor(Instant.parse(decoded.substring(0, bar)), decoded.substring(bar + 1));
-            } catch (RuntimeException e) {
-                throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import io.quarkus.panache.common.Sort;
@@ -54,7 +55,7 @@ public class DeadLetterResource {
         List<DeadLetter> page = (cursor == null
                 ? DeadLetter.<DeadLetter>find("tenant", Sort.descending("id"), tenant.name())
                 : DeadLetter.<DeadLetter>find("tenant = ?1 and id < ?2", Sort.descending("id"), tenant.name(),
-                parseCursor(cursor))).page(0, size + 1).list();
+                PageCursor.id(cursor))).page(0, size + 1).list();
         String next = page.size() > size ? Long.toString(page.get(size - 1).id) : null;
         return new DeadLetterPage(page.stream().limit(size).map(DeadLetterView::of).toList(), next);
     }
@@ -89,13 +90,5 @@ public class DeadLetterResource {
         }
         relay.wakeUp(); // if it looks before the commit, its next idle look finds them
         return letters.size();
-    }
-
-    private static long parseCursor(String cursor) {
-        try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
-        }
     }
 }

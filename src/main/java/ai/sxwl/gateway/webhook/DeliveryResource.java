@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import io.quarkus.panache.common.Parameters;
@@ -78,7 +79,7 @@ public class DeliveryResource {
         }
         if (cursor != null) {
             where.append(" and id < :cursor");
-            params.and("cursor", parseCursor(cursor));
+            params.and("cursor", PageCursor.id(cursor));
         }
         List<Delivery> page = Delivery.<Delivery>find(where.toString(), Sort.descending("id"), params)
                 .page(0, size + 1).list();
@@ -128,14 +129,6 @@ public class DeliveryResource {
             return DeliveryState.fromWire(state);
         } catch (IllegalArgumentException e) {
             throw ProblemException.of(400, "Bad Request", "state must be one of pending, delivered, failed, dead.");
-        }
-    }
-
-    private static long parseCursor(String cursor) {
-        try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
         }
     }
 }

@@ -3,6 +3,7 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobEvent;
+import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
@@ -18,9 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestPath;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -84,9 +83,9 @@ public class ReplayResource {
             params.and("since", request.since()).and("until", request.until() == null ? Instant.now() : request.until());
         }
         if (request.cursor() != null) {
-            EventCursor after = EventCursor.decode(request.cursor());
+            PageCursor.Position after = PageCursor.decode(request.cursor());
             where.append(" and (e.occurredAt > :cAt or (e.occurredAt = :cAt and e.id > :cId))");
-            params.and("cAt", after.occurredAt()).and("cId", after.id());
+            params.and("cAt", after.at()).and("cId", after.keyAsId());
         }
         List<JobEvent> events = JobEvent.<JobEvent>find("select e from JobEvent e, Job j where j.jobId = e.jobId and "
                 + where + " order by e.occurredAt, e.id", params).page(0, BATCH).list();
@@ -114,7 +113,7 @@ public class ReplayResource {
         }
         dispatcher.wakeUp();
         JobEvent last = events.size() == BATCH ? events.get(BATCH - 1) : null;
-        return new Queued(queued, last == null ? null : new EventCursor(last.occurredAt, last.id).encode());
+        return new Queued(queued, last == null ? null : new PageCursor.Position(last.occurredAt, last.id.toString()).encode());
     }
 
     @POST
@@ -127,7 +126,7 @@ public class ReplayResource {
         if (request == null || request.since() == null) {
             throw ProblemException.of(422, "Unprocessable Content", "since is required.");
         }
-        long after = request.cursor() == null ? 0 : parseDeliveryCursor(request.cursor());
+        long after = request.cursor() == null ? 0 : PageCursor.id(request.cursor());
         List<Delivery> dead = Delivery.<Delivery>find("subscriptionId = ?1 and state = ?2 and createdAt >= ?3"
                         + " and id > ?4", Sort.ascending("id"), subscription.id, DeliveryState.DEAD, request.since(),
                 after).page(0, BATCH).list();
@@ -135,32 +134,5 @@ public class ReplayResource {
         dead.forEach(delivery -> delivery.requeue(now));
         dispatcher.wakeUp();
         return new Queued(dead.size(), dead.size() == BATCH ? Long.toString(dead.get(BATCH - 1).id) : null);
-    }
-
-    private static long parseDeliveryCursor(String cursor) {
-        try {
-            return Long.parseLong(cursor);
-        } catch (NumberFormatException e) {
-            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
-        }
-    }
-
-    /** Opaque replay position: the time and id of the last change queued. */
-    record EventCursor(Instant occurredAt, long id) {
-        String encode() {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString((occurredAt + "|" + id).getBytes(StandardCharsets.UTF_8));
-        }
-
-        static EventCursor decode(String value) {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-                int bar = decoded.indexOf('|');
-                return new EventCursor(Instant.parse(decoded.substring(0, bar)),
-                        Long.parseLong(decoded.substring(bar + 1)));
-            } catch (RuntimeException e) {
-                throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
-            }
-        }
     }
 }
