@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL runs on 127.0.0.1:5432 and holds the test role and database (sxwl / sxwl_gateway_test).
+# Makes sure PostgreSQL runs on 127.0.0.1:5432 and holds the test role and databases (sxwl / sxwl_gateway_test, and
+# sxwl_gateway_prod_test for the production build's process tests).
 # Idempotent; needs root (or the postgres user) on a machine with a local PostgreSQL cluster.
 set -euo pipefail
 
@@ -19,7 +20,9 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
-if ! as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = 'sxwl_gateway_test'" | grep -q 1; then
-  as_postgres psql -q -d postgres -c "CREATE DATABASE sxwl_gateway_test OWNER sxwl"
-fi
+for db in sxwl_gateway_test sxwl_gateway_prod_test; do
+  if ! as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    as_postgres psql -q -d postgres -c "CREATE DATABASE $db OWNER sxwl"
+  fi
+done
 echo "PostgreSQL ready: sxwl@127.0.0.1:5432/sxwl_gateway_test"

@@ -3,6 +3,7 @@ package ai.sxwl.gateway;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
 /**
  * A named daemon thread that runs one round after another until stopped (the outbox relay, the reconciler, the
  * webhook dispatcher). Each round says how long to pause before the next; a wake-up cuts a wakeable pause short. A
- * round that throws is logged and the loop goes on.
+ * round that throws is logged and the loop goes on. Stopping ends any pause at once but lets the current round
+ * finish (an outbox batch is published and marked, not cut in half), and interrupts it only when it overstays.
  */
 public final class BackgroundLoop {
 
@@ -31,6 +33,7 @@ public final class BackgroundLoop {
 
     private final String name;
     private final Semaphore wakeUp = new Semaphore(0);
+    private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile boolean running;
     private Thread thread;
 
@@ -50,12 +53,18 @@ public final class BackgroundLoop {
         wakeUp.release();
     }
 
-    /** Stops after the current round (waiting for it at most 10 s). */
+    /** Stops after the current round, waiting for it at most 10 s before interrupting it. */
     public synchronized void stop() throws InterruptedException {
         running = false;
+        stopping.countDown();
+        wakeUp.release();
         if (thread != null) {
-            thread.interrupt();
             thread.join(Duration.ofSeconds(10).toMillis());
+            if (thread.isAlive()) {
+                LOG.warnf("%s: the current round did not finish within 10 s of the stop; interrupting it", name);
+                thread.interrupt();
+                thread.join(Duration.ofSeconds(2).toMillis());
+            }
         }
     }
 
@@ -73,7 +82,7 @@ public final class BackgroundLoop {
                     wakeUp.tryAcquire(pause.duration().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
                 } else if (!pause.duration().isZero()) {
-                    Thread.sleep(pause.duration().toMillis());
+                    stopping.await(pause.duration().toMillis(), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 return;

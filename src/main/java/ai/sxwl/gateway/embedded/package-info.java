@@ -1,6 +1,5 @@
 /**
- * The embedded default: everything a newcomer needs to run the gateway with no configuration. It owns the data
- * folder ({@code gateway.data-dir}), the in-process single-node KRaft Kafka broker, and the secrets that are generated
- * there on first start. The production (PostgreSQL) build ships none of its defaults.
+ * The embedded default's data folder ({@code gateway.data-dir}) and the secrets generated there on first start, so
+ * that a newcomer needs no configuration. Its in-process broker lives in {@code embedded.broker}.
  */
 package ai.sxwl.gateway.embedded;

@@ -85,8 +85,12 @@ public class Reconciler {
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         loop.stop();
-        pollers.shutdownNow();
-        pollers.awaitTermination(5, TimeUnit.SECONDS);
+        // Polls in flight finish (each is bounded by the client's timeouts) and record their outcome, which ends
+        // their job's lease; only a poll that overstays is interrupted, and its lease runs out on its own.
+        pollers.shutdown();
+        if (!pollers.awaitTermination(10, TimeUnit.SECONDS)) {
+            pollers.shutdownNow();
+        }
     }
 
     /** Claims what may be polled now and starts polling it; returns how many polls were started. */

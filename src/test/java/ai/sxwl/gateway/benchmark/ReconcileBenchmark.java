@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.benchmark;
 
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import io.quarkus.test.junit.QuarkusTest;
@@ -68,8 +69,8 @@ class ReconcileBenchmark {
 
         List<Long> recoveryMillis = new ArrayList<>();
         for (String id : dropped) {
-            await().atMost(Duration.ofMinutes(3)).until(() -> !EventsTopic.of("sxwl.job.events").records(id).isEmpty());
-            Instant seen = Instant.ofEpochMilli(EventsTopic.of("sxwl.job.events").records(id).get(0).timestamp());
+            await().atMost(Duration.ofMinutes(3)).until(() -> !TestKafka.topic("sxwl.job.events").records(id).isEmpty());
+            Instant seen = Instant.ofEpochMilli(TestKafka.topic("sxwl.job.events").records(id).get(0).timestamp());
             recoveryMillis.add(Duration.between(droppedAt, seen).toMillis());
         }
         await().atMost(RUN.plusSeconds(5)).until(() -> Instant.now().isAfter(start.plus(RUN)));

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.callback;
 
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.TestJobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class CallbackFlowTest {
 
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
 
     @Inject
     CallbackTokens tokens;

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.callback;
 
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import ai.sxwl.gateway.testing.TestJobs;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ReportSequencePropertiesTest {
 
     private static final long SEED = Long.getLong("properties.seed", System.nanoTime());
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
     private static final String[] REPORTS = {"working", "success", "success+url", "fail"};
 
     @Inject

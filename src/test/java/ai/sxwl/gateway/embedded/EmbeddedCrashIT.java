@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.embedded;
 
+import ai.sxwl.gateway.testing.GatewayProcess;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;

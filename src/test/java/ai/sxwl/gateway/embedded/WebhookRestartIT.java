@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.embedded;
 
+import ai.sxwl.gateway.testing.GatewayProcess;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.Test;

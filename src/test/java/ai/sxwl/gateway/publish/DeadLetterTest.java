@@ -43,8 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DeadLetterTest {
 
     private static final String SMALL_TOPIC = "sxwl.test.small";
-    private static final EventsTopic MAIN = EventsTopic.of("sxwl.job.events");
-    private static final EventsTopic SMALL = EventsTopic.of(SMALL_TOPIC);
+    private static final EventsTopic MAIN = TestKafka.topic("sxwl.job.events");
+    private static final EventsTopic SMALL = TestKafka.topic(SMALL_TOPIC);
 
     @Inject
     CallbackTokens tokens;

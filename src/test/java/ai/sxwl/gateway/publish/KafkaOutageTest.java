@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class KafkaOutageTest {
 
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
 
     @Inject
     CallbackTokens tokens;

@@ -3,6 +3,7 @@ package ai.sxwl.gateway.publish;
 import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.TestJobs;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class RelayReplicasTest {
 
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
 
     @Inject
     OutboxRelay relay;

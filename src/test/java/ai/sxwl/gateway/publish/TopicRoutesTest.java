@@ -2,6 +2,7 @@ package ai.sxwl.gateway.publish;
 
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.TestJobs;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -18,9 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class TopicRoutesTest {
 
-    private static final EventsTopic MAIN = EventsTopic.of("sxwl.job.events");
-    private static final EventsTopic MODELS = EventsTopic.of("sxwl.test.models");
-    private static final EventsTopic ROUTED = EventsTopic.of("sxwl.test.routed");
+    private static final EventsTopic MAIN = TestKafka.topic("sxwl.job.events");
+    private static final EventsTopic MODELS = TestKafka.topic("sxwl.test.models");
+    private static final EventsTopic ROUTED = TestKafka.topic("sxwl.test.routed");
 
     @Inject
     CallbackTokens tokens;

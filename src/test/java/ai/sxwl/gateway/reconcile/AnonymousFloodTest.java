@@ -2,6 +2,7 @@ package ai.sxwl.gateway.reconcile;
 
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -43,7 +44,7 @@ class AnonymousFloodTest {
 
     private static final int FORGED = 2000;
     private static final Duration INITIAL_DELAY = Duration.ofSeconds(2);
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.reconcile;
 
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ReconcilerTest {
 
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
     private static final Duration INITIAL_DELAY = Duration.ofSeconds(2);
 
     @Inject

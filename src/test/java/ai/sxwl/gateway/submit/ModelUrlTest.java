@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
@@ -50,7 +51,7 @@ class ModelUrlTest {
         assertEquals(before + 1, SxwlSimulator.requestCount("/api/userJob/job_status", jobId));
         as("acme").get("/api/jobs/" + jobId).then().body("modelUrl", containsString("sxwl-sim"));
         // Consumers hear of the fresher URL: a model_available event, the job's next change.
-        await().atMost(Duration.ofSeconds(20)).until(() -> EventsTopic.of("sxwl.job.events").records(jobId).stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.topic("sxwl.job.events").records(jobId).stream()
                 .anyMatch(r -> r.value().contains("\"type\":\"ai.sxwl.job.model_available\"")
                         && r.value().contains("sxwl-sim")));
     }

@@ -3,6 +3,7 @@ package ai.sxwl.gateway.submit;
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -36,7 +37,7 @@ class SecretsTest {
     void noSecretLeavesTheGateway() throws Exception {
         String spec = Api.spec("sim:success").replace("9999-node-token-secret", ENV_SECRET);
         String jobId = as("acme").body(spec).post("/api/userJob").then().statusCode(200).extract().path("job_id");
-        await().atMost(Duration.ofSeconds(20)).until(() -> EventsTopic.of("sxwl.job.events").records(jobId).size() >= 2);
+        await().atMost(Duration.ofSeconds(20)).until(() -> TestKafka.topic("sxwl.job.events").records(jobId).size() >= 2);
         assertTrue(SxwlSimulator.createRequestOf(jobId).getBodyAsString().contains(ENV_SECRET),
                 "upstream gets the env it needs");
 
@@ -44,7 +45,7 @@ class SecretsTest {
         for (String table : List.of("job", "job_event", "submission", "callback_receipt", "kafka_outbox")) {
             db.rows("SELECT * FROM " + table).forEach(row -> seen.add(table + ": " + row));
         }
-        EventsTopic.of("sxwl.job.events").records(jobId).forEach(r -> seen.add("event: " + r.value()));
+        TestKafka.topic("sxwl.job.events").records(jobId).forEach(r -> seen.add("event: " + r.value()));
         seen.add("answer: " + as("acme").get("/api/jobs/" + jobId).asString());
         seen.add("answer: " + as("acme").get("/api/jobs/" + jobId + "/events").asString());
         seen.add("answer: " + as("acme").get("/api/jobs?limit=200").asString());

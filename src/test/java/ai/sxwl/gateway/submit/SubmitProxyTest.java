@@ -3,6 +3,7 @@ package ai.sxwl.gateway.submit;
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class SubmitProxyTest {
 
-    private static final EventsTopic EVENTS = EventsTopic.of("sxwl.job.events");
+    private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
 
     @Inject
     ObjectMapper mapper;

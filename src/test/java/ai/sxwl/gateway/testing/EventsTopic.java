@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Reads a topic of the test broker from the beginning with a real KafkaConsumer, in the background, and keeps every
+ * Reads a topic from the beginning with a real KafkaConsumer, in the background, and keeps every
  * record by key, so that tests can wait for the records of their own job ids.
  */
 public final class EventsTopic {
@@ -24,14 +24,15 @@ public final class EventsTopic {
 
     private final Map<String, List<ConsumerRecord<String, String>>> byKey = new ConcurrentHashMap<>();
 
-    private EventsTopic(String topic) {
-        Thread poller = new Thread(() -> poll(topic), "test-consumer-" + topic);
+    private EventsTopic(String bootstrapServers, String topic) {
+        Thread poller = new Thread(() -> poll(bootstrapServers, topic), "test-consumer-" + topic);
         poller.setDaemon(true);
         poller.start();
     }
 
-    public static EventsTopic of(String topic) {
-        return TOPICS.computeIfAbsent(topic, EventsTopic::new);
+    /** The reader of this topic of this cluster, started on first use. */
+    public static EventsTopic of(String bootstrapServers, String topic) {
+        return TOPICS.computeIfAbsent(bootstrapServers + "/" + topic, k -> new EventsTopic(bootstrapServers, topic));
     }
 
     /** The records with this key so far, in the order the topic holds them. */
@@ -39,9 +40,16 @@ public final class EventsTopic {
         return new ArrayList<>(byKey.getOrDefault(key, List.of()));
     }
 
-    private void poll(String topic) {
+    /** Every record so far, by key. */
+    public Map<String, List<ConsumerRecord<String, String>>> all() {
+        Map<String, List<ConsumerRecord<String, String>>> copy = new java.util.HashMap<>();
+        byKey.forEach((key, records) -> copy.put(key, new ArrayList<>(records)));
+        return copy;
+    }
+
+    private void poll(String bootstrapServers, String topic) {
         Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500,

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.RequestMethod;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import org.wiremock.webhooks.Webhooks;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,9 +29,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
@@ -47,6 +54,12 @@ public final class SxwlSimulator {
 
     public static final Map<String, String> TENANT_TOKENS = Map.of(
             "acme", "acme-upstream-token-5f2c9a", "globex", "globex-upstream-token-81d0e4");
+    /** The token the portable simulator of docker/ accepts. */
+    public static final String PORTABLE_TOKEN = "sxwl-simulator-token";
+    private static final String UNAUTHORIZED = "Unauthorized";
+    private static final String NOT_FOUND = "{\"message\":\"job not found\"}";
+    /** When a job of the portable simulator ends (and calls back) after its creation. */
+    private static final int PORTABLE_RUN_MILLIS = 3000;
 
     private static WireMockServer server;
     private static final Map<String, SimJob> JOBS = new ConcurrentHashMap<>();
@@ -139,6 +152,68 @@ public final class SxwlSimulator {
         JOBS.get(jobId).end(success);
     }
 
+    /** The signed-looking OSS URL of a job's model, with its expiry (unix seconds) in {@code Expires=}. */
+    private static String modelUrl(String jobId, String expires) {
+        return "https://sxwl-sim.oss-cn-beijing.aliyuncs.com/" + jobId + "%2Fds_model.bin?Expires=" + expires
+                + "&OSSAccessKeyId=LTAI5tSIM&Signature=c2ltdWxhdGVk%3D";
+    }
+
+    /**
+     * The simulator as static WireMock mappings, for docker/ where no Java of ours runs (written to
+     * docker/sxwl-simulator/mappings by SimulatorMappingsTest, which fails when they drift from this): the same
+     * paths, answers and callback as above, with one script — every job succeeds {@value #PORTABLE_RUN_MILLIS} ms after
+     * its creation and calls back once. job_status knows any id the simulator could have created, so it answers
+     * success for them (there is no state to say "working" with), and 400 for any other id; a wrong token gets 401
+     * text/plain; the path {@code /receiver} takes webhook deliveries for the demo.
+     */
+    public static List<StubMapping> portableMappings() {
+        String auth = "Bearer " + PORTABLE_TOKEN;
+        String template = "response-template";
+        String statusUrl = "/api/userJob/job_status";
+        String expires = "{{now offset='30 days' format='unix'}}";
+        StubMapping create = post(urlEqualTo("/api/userJob")).atPriority(5)
+                .withHeader("Authorization", equalTo(auth))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"job_id\":\"ai{{request.id}}\"}").withTransformers(template))
+                .withServeEventListener("webhook", Webhooks.webhook()
+                        .withMethod(RequestMethod.POST)
+                        .withUrl("{{jsonPath originalRequest.body '$.callbackUrl'}}")
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"jobId\":\"ai{{originalRequest.id}}\",\"status\":\"success\",\"url\":\""
+                                + modelUrl("ai{{originalRequest.id}}", expires) + "\"}")
+                        .withFixedDelay(PORTABLE_RUN_MILLIS))
+                .build();
+        StubMapping known = post(urlEqualTo(statusUrl)).atPriority(5)
+                .withHeader("Authorization", equalTo(auth))
+                .withRequestBody(matchingJsonPath("$.job_id", matching("ai[0-9a-f-]{36}")))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"status\":\"success\",\"url\":\""
+                                + modelUrl("{{jsonPath request.body '$.job_id'}}", expires) + "\"}")
+                        .withTransformers(template))
+                .build();
+        StubMapping unknown = post(urlEqualTo(statusUrl)).atPriority(6)
+                .withHeader("Authorization", equalTo(auth))
+                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                        .withBody(NOT_FOUND))
+                .build();
+        StubMapping delete = post(urlEqualTo("/api/userJob/job_del")).atPriority(5)
+                .withHeader("Authorization", equalTo(auth))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}"))
+                .build();
+        StubMapping badToken = post(urlPathMatching("/api/userJob.*")).atPriority(9)
+                .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody(UNAUTHORIZED))
+                .build();
+        StubMapping receiver = post(urlEqualTo("/receiver")).atPriority(5).willReturn(aResponse().withStatus(204))
+                .build();
+        List<StubMapping> mappings = List.of(create, known, unknown, delete, badToken, receiver);
+        String[] names = {"create", "job-status", "job-status-unknown", "job-del", "bad-token", "receiver"};
+        for (int i = 0; i < mappings.size(); i++) {
+            mappings.get(i).setName(names[i]);
+            mappings.get(i).setId(UUID.nameUUIDFromBytes(names[i].getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return mappings;
+    }
+
     private static final class SimJob {
         final String id;
         volatile String state = "working";
@@ -150,9 +225,7 @@ public final class SxwlSimulator {
 
         void end(boolean success) {
             if (success) {
-                long expires = Instant.now().plus(Duration.ofDays(30)).getEpochSecond();
-                url = "https://sxwl-sim.oss-cn-beijing.aliyuncs.com/" + id + "%2Fds_model.bin?Expires=" + expires
-                        + "&OSSAccessKeyId=LTAI5tSIM&Signature=c2ltdWxhdGVk%3D";
+                url = modelUrl(id, String.valueOf(Instant.now().plus(Duration.ofDays(30)).getEpochSecond()));
             }
             state = success ? "success" : "fail";
         }
@@ -182,7 +255,7 @@ public final class SxwlSimulator {
             LoggedRequest request = event.getRequest();
             String auth = request.getHeader("Authorization");
             if (auth == null || !Set.copyOf(TENANT_TOKENS.values()).contains(auth.replaceFirst("^Bearer ", ""))) {
-                return text(401, "Unauthorized");
+                return text(401, UNAUTHORIZED);
             }
             JsonNode body;
             try {
@@ -194,7 +267,7 @@ public final class SxwlSimulator {
             if (path.endsWith("/job_status")) {
                 SimJob job = JOBS.get(body.path("job_id").asText());
                 if (job == null || job.state.equals("deleted")) {
-                    return json(400, MAPPER.createObjectNode().put("message", "job not found"));
+                    return json(400, readTree(NOT_FOUND));
                 }
                 return json(200, MAPPER.createObjectNode().put("status", job.state).put("url", job.url));
             }
@@ -241,6 +314,14 @@ public final class SxwlSimulator {
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
             } catch (Exception e) {
                 // the real sender drops it too
+            }
+        }
+
+        private static JsonNode readTree(String json) {
+            try {
+                return MAPPER.readTree(json);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
         }
 

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.testing;
 
-import ai.sxwl.gateway.embedded.KafkaBroker;
+import ai.sxwl.gateway.embedded.broker.KafkaBroker;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +35,11 @@ public final class TestKafka {
             Runtime.getRuntime().addShutdownHook(new Thread(TestKafka::stop));
         }
         return broker.bootstrapServers();
+    }
+
+    /** A reader of this topic of the test broker. */
+    public static EventsTopic topic(String name) {
+        return EventsTopic.of(bootstrapServers(), name);
     }
 
     public static synchronized void stop() {

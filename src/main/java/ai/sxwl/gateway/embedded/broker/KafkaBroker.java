@@ -1,4 +1,4 @@
-package ai.sxwl.gateway.embedded;
+package ai.sxwl.gateway.embedded.broker;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;

@@ -1,0 +1,54 @@
+package ai.sxwl.gateway.production;
+
+import ai.sxwl.gateway.testing.GatewayProcess;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 9 (3): SIGTERM under load, as a rollout sends it. Readiness goes down first while requests are still
+ * served (quarkus.shutdown.delay), requests that got in are answered, the current work finishes, and nothing
+ * acknowledged is lost: what was stored but not yet published is published once a replica runs again.
+ */
+class GracefulShutdownIT {
+
+    @Test
+    void sigtermUnderLoadTakesReadinessDownFirstAndLosesNoAcknowledgedCallback() throws Exception {
+        ProductionStack stack = ProductionStack.get();
+        try (GatewayProcess gateway = stack.replica()) {
+            gateway.start();
+            Load traffic = new Load(List.of(gateway), 4, Load.Kind.UNTOKENED_CALLBACK, Load.Kind.SUBMIT_CALLED_BACK);
+            Thread.sleep(1500);
+            long terminated = System.nanoTime();
+            gateway.terminate();
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> gateway.get("/q/health/ready", null) == 503);
+            // Readiness is down, and callbacks are still taken during the delay.
+            long readinessDown = System.nanoTime();
+            await().atMost(Duration.ofSeconds(2)).until(() -> traffic.sent.stream()
+                    .anyMatch(s -> s.startedNanos() > readinessDown && s.acknowledged()));
+            assertTrue(gateway.awaitExit(Duration.ofSeconds(40)), "stopped within the shutdown timeout");
+            long exited = System.nanoTime();
+            traffic.close();
+
+            // A request that got in before the signal was answered (no reset connection, no lost answer).
+            List<Load.Sent> cutOff = traffic.sent.stream()
+                    .filter(s -> s.startedNanos() < terminated && s.failure() != null).toList();
+            System.out.printf("SIGTERM under load: %d requests before it, %d answered during the %d ms the shutdown"
+                            + " took; %d cut off%n",
+                    traffic.sent.stream().filter(s -> s.startedNanos() < terminated).count(),
+                    traffic.sent.stream().filter(s -> s.startedNanos() >= terminated && s.acknowledged()).count(),
+                    (exited - terminated) / 1_000_000, cutOff.size());
+            assertEquals(List.of(), cutOff);
+
+            // Whatever was stored but not yet published goes out once the gateway runs again.
+            gateway.start();
+            stack.assertEveryOutcomePublished(traffic.acknowledged());
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package ai.sxwl.gateway.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A packaged jar run as a process in its own folder on free ports: by default the plain build with no configuration,
+ * as the README's run command runs it; the production tests pass the production jar's settings as environment
+ * variables, as an operator does.
+ */
+public final class GatewayProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public final Path workDir;
+    public final int httpPort = freePort();
+    /** The embedded build's in-process broker. */
+    public final int kafkaPort = freePort();
+    /** Settings passed as environment variables, as an operator sets them; add before {@link #start()}. */
+    public final Map<String, String> environment = new HashMap<>();
+    private final List<String> jvmArgs;
+    private Process process;
+
+    public GatewayProcess(String... jvmArgs) throws IOException {
+        this.workDir = Files.createTempDirectory("gateway-it");
+        this.jvmArgs = List.of(jvmArgs);
+    }
+
+    /** Starts the jar and waits for readiness; returns the milliseconds that took. */
+    public long start() throws IOException {
+        long started = System.nanoTime();
+        launch();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertTrue(process.isAlive(), "the gateway exited; see " + log());
+            return get("/q/health/ready", null) == 200;
+        });
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        System.out.printf("  gateway on port %d ready after %d ms%n", httpPort, millis);
+        return millis;
+    }
+
+    /** Starts the jar expecting it to refuse to start: its exit code, or -1 if it still runs after 60 s. */
+    public int startExpectingExit() throws IOException, InterruptedException {
+        launch();
+        return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    private void launch() throws IOException {
+        String jar = System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dquarkus.http.port=" + httpPort, "-Dgateway.embedded-kafka.port=" + kafkaPort));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        builder.environment().putAll(environment);
+        process = builder.start();
+    }
+
+    public Path log() {
+        return workDir.resolve("gateway.log");
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGTERM, and wait for the orderly stop. */
+    public boolean stop() throws InterruptedException {
+        process.destroy();
+        return process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM without waiting: the shutdown runs while the caller watches. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** kill -9: no shutdown hooks, nothing flushed on the way out. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** The generated API key of tenant "default". */
+    public String apiKey() throws IOException {
+        return Files.readString(workDir.resolve("data/api-key-default")).trim();
+    }
+
+    public int post(String path, String json, String apiKey) throws IOException, InterruptedException {
+        return postForResponse(path, json, apiKey).statusCode();
+    }
+
+    public String postForBody(String path, String json, String apiKey) throws IOException, InterruptedException {
+        return postForResponse(path, json, apiKey).body();
+    }
+
+    public HttpResponse<String> postForResponse(String path, String json, String apiKey)
+            throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), apiKey);
+    }
+
+    public int get(String path, String apiKey) {
+        try {
+            return send(HttpRequest.newBuilder(uri(path)), apiKey).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    public String getBody(String path, String apiKey) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri(path)), apiKey).body();
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String apiKey)
+            throws IOException, InterruptedException {
+        request.timeout(Duration.ofSeconds(30));
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://localhost:" + httpPort + path);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            kill();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
