@@ -46,19 +46,24 @@ final class TcpProxy implements AutoCloseable {
 
     private void accept() {
         while (!server.isClosed()) {
+            Socket client;
             try {
-                Socket client = server.accept();
-                if (cut) {
-                    closeQuietly(client);
-                    continue;
-                }
+                client = server.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            if (cut) {
+                closeQuietly(client);
+                continue;
+            }
+            try {
                 Socket target = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(target);
                 pump(client, target);
                 pump(target, client);
-            } catch (IOException e) {
-                // the server socket closed, or the target refused: the client sees its connection drop
+            } catch (IOException refused) {
+                closeQuietly(client); // the client sees its connection drop, as with the database itself
             }
         }
     }
