@@ -523,10 +523,30 @@ class WebhookDeliveryTest {
     }
 
     /** A 500 announcing 100 MB of body, streamed for as long as the client keeps reading. */
+    /** Reads one HTTP request: its head up to the blank line, then Content-Length bytes of body. */
+    private static void readRequest(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length:\\s*(\\d+)")
+                .matcher(head);
+        if (length.find()) {
+            in.readNBytes(Integer.parseInt(length.group(1)));
+        }
+    }
+
     private static void answerWithAHundredMegabytes(Socket socket) {
         byte[] chunk = new byte[64 * 1024];
         java.util.Arrays.fill(chunk, (byte) 'z');
         try {
+            // Read the whole request first: closing with it unread would reset the connection, and the gateway could
+            // see the reset before the answer's first bytes.
+            readRequest(socket.getInputStream());
             var out = socket.getOutputStream();
             out.write(("HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain\r\nContent-Length: "
                     + (100 << 20) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
