@@ -3,8 +3,10 @@
 -- Run on an empty, migrated database (the gateway's Flyway schema).
 \set ON_ERROR_STOP on
 SET synchronous_commit = off;
--- The trigram index is built once after the load instead of row by row.
+-- The search indexes are built once after the load instead of row by row.
 DROP INDEX IF EXISTS job_search_trgm;
+DROP INDEX IF EXISTS job_id_grams_gin;
+DROP INDEX IF EXISTS job_id_trgm;
 
 INSERT INTO job (job_id, tenant, status, seq, upstream_status, model_url, model_url_expires_at, submission_id,
                  submission, created_at, updated_at, quiet_polls, failed_polls, not_found_polls, unconfirmed,
@@ -21,7 +23,7 @@ SELECT 'ai' || md5(i::text)::uuid,
        created,
        created + interval '2 hours',
        0, 0, 0, false,
-       lower('ai' || md5(i::text)::uuid || ' ' || spec.names)
+       lower(spec.names)
 FROM generate_series(1, 1000000) AS i
 CROSS JOIN LATERAL (SELECT now() - (i * interval '31.5 seconds') AS created) t
 CROSS JOIN LATERAL (SELECT CASE
@@ -71,4 +73,6 @@ SELECT id, updated_at, CASE WHEN state = 'dead' THEN 500 ELSE 200 END, 20 + id %
 FROM webhook_delivery;
 
 CREATE INDEX job_search_trgm ON job USING gin (search_text gin_trgm_ops);
+CREATE INDEX job_id_grams_gin ON job USING gin (id_grams);
+CREATE INDEX job_id_trgm ON job USING gin (lower(job_id) gin_trgm_ops);
 VACUUM ANALYZE job, job_event, callback_receipt, webhook_delivery, delivery_attempt;

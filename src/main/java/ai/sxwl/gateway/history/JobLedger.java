@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
@@ -139,21 +140,23 @@ public class JobLedger {
     }
 
     /**
-     * What the history's {@code q} searches: the job id and the text values of the spec's fields (the names of the
-     * GPU, image, model, dataset and paths), lower-cased, at most 2048 characters. Not the run command or env.
+     * What the history's {@code q} searches besides the job id: the text values of the spec's fields (the names of
+     * the GPU, image, model, dataset and paths), lower-cased, at most 2048 characters; null without a spec. Not the run
+     * command or env.
      */
     private String searchText(String jobId, String submissionJson) {
-        StringBuilder text = new StringBuilder(jobId);
-        if (submissionJson != null) {
-            try {
-                mapper.readTree(submissionJson).properties().forEach(field -> {
-                    if (field.getValue().isTextual() && !SEARCH_SKIPS.contains(field.getKey())) {
-                        text.append(' ').append(field.getValue().textValue());
-                    }
-                });
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("The stored spec of job " + jobId + " is not JSON", e);
-            }
+        if (submissionJson == null) {
+            return null;
+        }
+        StringJoiner text = new StringJoiner(" ");
+        try {
+            mapper.readTree(submissionJson).properties().forEach(field -> {
+                if (field.getValue().isTextual() && !SEARCH_SKIPS.contains(field.getKey())) {
+                    text.add(field.getValue().textValue());
+                }
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The stored spec of job " + jobId + " is not JSON", e);
         }
         String lower = text.toString().toLowerCase(Locale.ROOT);
         return lower.length() <= MAX_SEARCH_TEXT ? lower : lower.substring(0, MAX_SEARCH_TEXT);

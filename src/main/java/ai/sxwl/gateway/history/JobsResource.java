@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.Database;
 import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
@@ -31,10 +32,12 @@ public class JobsResource {
 
     private final CurrentTenant tenant;
     private final EntityManager em;
+    private final Database database;
 
-    JobsResource(CurrentTenant tenant, EntityManager em) {
+    JobsResource(CurrentTenant tenant, EntityManager em, Database database) {
         this.tenant = tenant;
         this.em = em;
+        this.database = database;
     }
 
     @GET
@@ -47,7 +50,8 @@ public class JobsResource {
         int size = limit == null ? 50 : Math.max(1, Math.min(limit, MAX_LIMIT));
         JobQuery query = new JobQuery(tenant.name(), parseStatuses(status),
                 since == null ? null : instant("since", since), until == null ? null : instant("until", until),
-                q == null || q.isBlank() ? null : q, cursor == null ? null : PageCursor.decode(cursor));
+                q == null || q.isBlank() ? null : q, cursor == null ? null : PageCursor.decode(cursor),
+                database.postgres());
         List<Job> jobs = query.page(em, size + 1);
         String next = jobs.size() > size
                 ? new PageCursor.Position(jobs.get(size - 1).createdAt, jobs.get(size - 1).jobId).encode() : null;

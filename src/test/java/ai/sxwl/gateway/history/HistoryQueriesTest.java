@@ -45,6 +45,11 @@ class HistoryQueriesTest {
         assertEquals(List.of(percent), ids("q=" + encode("GLM_6B%V2"), "since=" + Instant.now().minusSeconds(60)));
         assertTrue(ids("q=" + encode("%" + run)).isEmpty(), "% is a character, not a wildcard");
         assertTrue(ids("q=aiz" + run).contains(lookalike));
+        // Shorter than the 6-character pieces of the id index: found all the same.
+        assertTrue(ids("q=" + run.substring(0, 5)).containsAll(List.of(underscore, lookalike, percent)));
+        // A piece of an id that is also in no name, and a name that is in no id.
+        assertEquals(List.of(lookalike), ids("q=" + run + "zx"));
+        assertEquals(List.of(lookalike, underscore), ids("q=plain"));
     }
 
     @Test

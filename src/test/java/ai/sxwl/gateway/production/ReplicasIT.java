@@ -38,8 +38,7 @@ class ReplicasIT {
         StubMapping slowPolls = SxwlSimulator.server().stubFor(post(urlEqualTo("/api/userJob/job_status"))
                 .atPriority(4).willReturn(aResponse().withTransformers("sxwl").withFixedDelay(100)));
         try (GatewayProcess a = stack.replica(); GatewayProcess b = stack.replica()) {
-            a.start();
-            b.start();
+            GatewayProcess.startAll(a, b);
             assertEquals(201, a.postForResponse("/api/subscriptions",
                     "{\"url\":\"" + stack.receiverUrl() + "\"}", ProductionStack.API_KEY).statusCode());
 
