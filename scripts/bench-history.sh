@@ -115,10 +115,14 @@ plan() { echo "-- $1"; "${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) $2"; }
 ORDER="ORDER BY created_at DESC, job_id DESC LIMIT 51"
 {
   plan "jobs, status=failed" "SELECT * FROM job WHERE tenant = 'alpha' AND status = 'failed' $ORDER"
-  plan "jobs, q=chatglm3-6b-15" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
-    AND search_text LIKE '%chatglm3-6b-15%' ESCAPE '\\' $ORDER"
-  plan "jobs, q=<id part>" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
-    AND search_text LIKE '%$ID_PART%' ESCAPE '\\' $ORDER"
+  search() { # q: one ordered, limited range by the job id, one by the spec's names, merged
+    echo "SELECT * FROM ((SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
+      AND LOWER(job_id) LIKE '%$1%' ESCAPE '\\' $2 $ORDER)
+      UNION (SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
+      AND search_text LIKE '%$1%' ESCAPE '\\' $ORDER)) page $ORDER"
+  }
+  plan "jobs, q=chatglm3-6b-15" "$(search chatglm3-6b-15 "AND id_grams @> job_id_grams('chatglm3-6b-15')")"
+  plan "jobs, q=<id part>" "$(search "$ID_PART" "AND id_grams @> job_id_grams('$ID_PART')")"
   plan "jobs, status=failed,lost,cancelled" "SELECT * FROM ((SELECT * FROM job WHERE tenant = 'alpha' AND status = 'failed' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'lost' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'cancelled' $ORDER)) page $ORDER"

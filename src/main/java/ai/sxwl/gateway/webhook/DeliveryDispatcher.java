@@ -70,8 +70,16 @@ public class DeliveryDispatcher {
         loop.start(() -> dispatchDue(Instant.now()) > 0 ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
     }
 
+    /**
+     * No new claims; the attempts in flight end (each within its lease) and are recorded, which ends their leases,
+     * so that another replica can take those deliveries at once rather than when the leases run out.
+     */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         loop.stop();
+        long deadline = System.nanoTime() + lease.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         blocking.shutdown();
         blocking.awaitTermination(5, TimeUnit.SECONDS);
     }
