@@ -44,6 +44,7 @@ public class Reconciler {
     private final PollRecorder recorder;
     private final SxwlClient upstream;
     private final TenantRegistry tenants;
+    private static final Duration RECORDING_MARGIN = Duration.ofSeconds(10);
     private final Duration lease;
     private final RateLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -58,9 +59,11 @@ public class Reconciler {
         this.recorder = recorder;
         this.upstream = upstream;
         this.tenants = tenants;
-        // Long enough for one call with its connect and read timeouts, so a claimed job is not claimed twice.
+        // Long enough for one call with its connect and read timeouts (twice: a fault is retried once) and for
+        // recording its answer (bounded by the statement timeout), so that a claimed job is not claimed twice. A
+        // poller that dies keeps its job this long, no longer.
         this.lease = upstreamConfig.connectTimeout().plus(upstreamConfig.readTimeout()).multipliedBy(2)
-                .plusSeconds(30);
+                .plus(RECORDING_MARGIN);
         this.limiter = new RateLimiter(config.maxCallsPerSecond());
         this.pollers = Executors.newFixedThreadPool(config.maxInFlight(), r -> {
             Thread thread = new Thread(r, "reconciler-poll");
