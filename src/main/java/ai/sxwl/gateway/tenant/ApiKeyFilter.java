@@ -10,11 +10,14 @@ import java.util.Optional;
 
 /**
  * Every /api/** request needs {@code Authorization: Bearer <api key>} of a configured tenant; missing or wrong is a
- * 401 problem that says nothing about which tenants exist. /callbacks/** and /q/** are public.
+ * 401 problem that says nothing about which tenants exist. /callbacks/**, /q/** and the event contract under
+ * /api/schema/ are public.
  */
 public class ApiKeyFilter {
 
     private static final String BEARER = "Bearer ";
+    /** The event contract (JSON Schema, AsyncAPI): public, like any schema. */
+    private static final String PUBLIC_SCHEMAS = "/api/schema/";
 
     private final TenantRegistry tenants;
     private final CurrentTenant current;
@@ -26,7 +29,8 @@ public class ApiKeyFilter {
 
     @ServerRequestFilter
     public Optional<Response> authenticate(ContainerRequestContext request) {
-        if (!request.getUriInfo().getPath().startsWith("/api/")) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/api/") || path.startsWith(PUBLIC_SCHEMAS)) {
             return Optional.empty();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);

@@ -23,6 +23,8 @@ public final class EventsTopic {
     private static final Map<String, EventsTopic> TOPICS = new ConcurrentHashMap<>();
 
     private final Map<String, List<ConsumerRecord<String, String>>> byKey = new ConcurrentHashMap<>();
+    /** Records that do not match the published event schema, by key: a test that reads them fails. */
+    private final Map<String, String> violations = new ConcurrentHashMap<>();
 
     private EventsTopic(String bootstrapServers, String topic) {
         Thread poller = new Thread(() -> poll(bootstrapServers, topic), "test-consumer-" + topic);
@@ -35,16 +37,16 @@ public final class EventsTopic {
         return TOPICS.computeIfAbsent(bootstrapServers + "/" + topic, k -> new EventsTopic(bootstrapServers, topic));
     }
 
-    /** The records with this key so far, in the order the topic holds them. */
+    /**
+     * The records with this key so far, in the order the topic holds them. Every record read is validated against
+     * the published JSON Schema of the event: reading one that does not match fails the test.
+     */
     public List<ConsumerRecord<String, String>> records(String key) {
+        String violation = violations.get(key);
+        if (violation != null) {
+            throw new AssertionError("An event of " + key + " does not match schema/job-event.schema.json: " + violation);
+        }
         return new ArrayList<>(byKey.getOrDefault(key, List.of()));
-    }
-
-    /** Every record so far, by key. */
-    public Map<String, List<ConsumerRecord<String, String>>> all() {
-        Map<String, List<ConsumerRecord<String, String>>> copy = new java.util.HashMap<>();
-        byKey.forEach((key, records) -> copy.put(key, new ArrayList<>(records)));
-        return copy;
     }
 
     private void poll(String bootstrapServers, String topic) {
@@ -59,6 +61,8 @@ public final class EventsTopic {
             consumer.subscribe(List.of(topic));
             while (true) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    JobEventSchema.violation(record.value())
+                            .ifPresent(violation -> violations.putIfAbsent(record.key(), violation));
                     byKey.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(record);
                 }
             }

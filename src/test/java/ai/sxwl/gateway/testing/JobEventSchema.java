@@ -1,0 +1,40 @@
+package ai.sxwl.gateway.testing;
+
+import com.github.erosb.jsonsKema.FormatValidationPolicy;
+import com.github.erosb.jsonsKema.JsonParser;
+import com.github.erosb.jsonsKema.SchemaLoader;
+import com.github.erosb.jsonsKema.ValidationFailure;
+import com.github.erosb.jsonsKema.Validator;
+import com.github.erosb.jsonsKema.ValidatorConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** The published JSON Schema of the job event (src/main/resources/schema), as a validator that checks formats too. */
+public final class JobEventSchema {
+
+    public static final String RESOURCE = "/schema/job-event.schema.json";
+    private static final Validator VALIDATOR = Validator.Companion.create(
+            new SchemaLoader(new JsonParser(text()).parse()).load(),
+            ValidatorConfig.Companion.builder().validateFormat(FormatValidationPolicy.ALWAYS).build());
+
+    private JobEventSchema() {
+    }
+
+    /** Why this event does not match the schema, or empty when it does. */
+    public static Optional<String> violation(String eventJson) {
+        ValidationFailure failure = VALIDATOR.validate(new JsonParser(eventJson).parse());
+        return failure == null ? Optional.empty() : Optional.of(failure.toString());
+    }
+
+    public static String text() {
+        try (InputStream in = JobEventSchema.class.getResourceAsStream(RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
