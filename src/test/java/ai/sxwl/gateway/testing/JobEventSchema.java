@@ -24,10 +24,17 @@ public final class JobEventSchema {
     private JobEventSchema() {
     }
 
-    /** Why this event does not match the schema, or empty when it does. */
-    public static Optional<String> violation(String eventJson) {
-        ValidationFailure failure = VALIDATOR.validate(new JsonParser(eventJson).parse());
-        return failure == null ? Optional.empty() : Optional.of(failure.toString());
+    /**
+     * Why this event does not match the schema, or empty when it does. Synchronized: a json-sKema validator keeps
+     * state while it walks a schema (two topic readers at once broke it), and validating is cheap.
+     */
+    public static synchronized Optional<String> violation(String eventJson) {
+        try {
+            ValidationFailure failure = VALIDATOR.validate(new JsonParser(eventJson).parse());
+            return failure == null ? Optional.empty() : Optional.of(failure.toString());
+        } catch (RuntimeException unreadable) { // not JSON at all, say
+            return Optional.of(unreadable.toString());
+        }
     }
 
     public static String text() {
