@@ -62,7 +62,7 @@ class EmbeddedCrashIT {
                     }
                 });
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 600);
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
             gateway.kill(); // while the senders are still sending
             sending.set(false);
             senders.shutdown();

@@ -41,6 +41,7 @@ class DependencyOutagesIT {
         Duration outage = ProductionStack.FULL ? Duration.ofSeconds(60) : Duration.ofSeconds(6);
         Load traffic = new Load(List.of(gateway), 4, Load.Kind.UNTOKENED_CALLBACK, Load.Kind.SUBMIT_CALLED_BACK);
         Thread.sleep(1000);
+        long stopping = System.nanoTime();
         stack.kafka.stop();
         long down = System.nanoTime();
         List<Integer> readiness = new ArrayList<>();
@@ -50,6 +51,8 @@ class DependencyOutagesIT {
         }
         int sentWhileDown = traffic.sent.size();
         stack.kafka.startAgain();
+        System.out.printf("  the broker took %d ms to stop and %d ms to start again%n", (down - stopping) / 1_000_000,
+                (System.nanoTime() - down) / 1_000_000 - outage.toMillis());
         Thread.sleep(1000);
         traffic.close();
 
