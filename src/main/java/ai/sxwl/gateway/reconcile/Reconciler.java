@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class Reconciler {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
+    /** What a lease allows, beyond the call itself, for recording its answer: the statement timeout. */
+    private static final Duration RECORDING_MARGIN = Duration.ofSeconds(10);
     private static final Duration TICK = Duration.ofMillis(100);
     /** How long polling pauses after a 429 that did not say (with Retry-After) how long to wait. */
     private static final Duration THROTTLED_PAUSE = Duration.ofSeconds(10);
@@ -44,7 +46,6 @@ public class Reconciler {
     private final PollRecorder recorder;
     private final SxwlClient upstream;
     private final TenantRegistry tenants;
-    private static final Duration RECORDING_MARGIN = Duration.ofSeconds(10);
     private final Duration lease;
     private final RateLimiter limiter;
     private final AtomicInteger inFlight = new AtomicInteger();

@@ -91,10 +91,6 @@ public final class GatewayProcess implements AutoCloseable {
         return workDir.resolve("gateway.log");
     }
 
-    public boolean isAlive() {
-        return process != null && process.isAlive();
-    }
-
     /** SIGTERM, and wait for the orderly stop. */
     public boolean stop() throws InterruptedException {
         process.destroy();
@@ -155,7 +151,7 @@ public final class GatewayProcess implements AutoCloseable {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    public URI uri(String path) {
+    private URI uri(String path) {
         return URI.create("http://localhost:" + httpPort + path);
     }
 

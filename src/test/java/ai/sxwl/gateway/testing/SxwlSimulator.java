@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.RequestMethod;
@@ -167,14 +168,11 @@ public final class SxwlSimulator {
      * text/plain; the path {@code /receiver} takes webhook deliveries for the demo.
      */
     public static List<StubMapping> portableMappings() {
-        String auth = "Bearer " + PORTABLE_TOKEN;
         String template = "response-template";
         String statusUrl = "/api/userJob/job_status";
         String expires = "{{now offset='30 days' format='unix'}}";
-        StubMapping create = post(urlEqualTo("/api/userJob")).atPriority(5)
-                .withHeader("Authorization", equalTo(auth))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"job_id\":\"ai{{request.id}}\"}").withTransformers(template))
+        StubMapping create = authorized("/api/userJob", 5)
+                .willReturn(jsonAnswer(200, "{\"job_id\":\"ai{{request.id}}\"}").withTransformers(template))
                 .withServeEventListener("webhook", Webhooks.webhook()
                         .withMethod(RequestMethod.POST)
                         .withUrl("{{jsonPath originalRequest.body '$.callbackUrl'}}")
@@ -183,23 +181,13 @@ public final class SxwlSimulator {
                                 + modelUrl("ai{{originalRequest.id}}", expires) + "\"}")
                         .withFixedDelay(PORTABLE_RUN_MILLIS))
                 .build();
-        StubMapping known = post(urlEqualTo(statusUrl)).atPriority(5)
-                .withHeader("Authorization", equalTo(auth))
+        StubMapping known = authorized(statusUrl, 5)
                 .withRequestBody(matchingJsonPath("$.job_id", matching("ai[0-9a-f-]{36}")))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"status\":\"success\",\"url\":\""
-                                + modelUrl("{{jsonPath request.body '$.job_id'}}", expires) + "\"}")
-                        .withTransformers(template))
+                .willReturn(jsonAnswer(200, "{\"status\":\"success\",\"url\":\""
+                        + modelUrl("{{jsonPath request.body '$.job_id'}}", expires) + "\"}").withTransformers(template))
                 .build();
-        StubMapping unknown = post(urlEqualTo(statusUrl)).atPriority(6)
-                .withHeader("Authorization", equalTo(auth))
-                .willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
-                        .withBody(NOT_FOUND))
-                .build();
-        StubMapping delete = post(urlEqualTo("/api/userJob/job_del")).atPriority(5)
-                .withHeader("Authorization", equalTo(auth))
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody("{}"))
-                .build();
+        StubMapping unknown = authorized(statusUrl, 6).willReturn(jsonAnswer(400, NOT_FOUND)).build();
+        StubMapping delete = authorized("/api/userJob/job_del", 5).willReturn(jsonAnswer(200, "{}")).build();
         StubMapping badToken = post(urlPathMatching("/api/userJob.*")).atPriority(9)
                 .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "text/plain").withBody(UNAUTHORIZED))
                 .build();
@@ -212,6 +200,16 @@ public final class SxwlSimulator {
             mappings.get(i).setId(UUID.nameUUIDFromBytes(names[i].getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         return mappings;
+    }
+
+    /** A POST to {@code path} with the portable simulator's token. */
+    private static MappingBuilder authorized(String path, int priority) {
+        return post(urlEqualTo(path)).atPriority(priority)
+                .withHeader("Authorization", equalTo("Bearer " + PORTABLE_TOKEN));
+    }
+
+    private static ResponseDefinitionBuilder jsonAnswer(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
     }
 
     private static final class SimJob {
