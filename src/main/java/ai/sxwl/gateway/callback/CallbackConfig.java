@@ -21,4 +21,16 @@ public interface CallbackConfig {
 
     /** Owner of jobs first learned from untokened callbacks. */
     Optional<String> untokenedTenant();
+
+    /** Group commit: threads that store callbacks, each committing what arrived while it was busy in one transaction. */
+    @WithDefault("2")
+    int writers();
+
+    /** Most callbacks one transaction stores. */
+    @WithDefault("128")
+    int batchSize();
+
+    /** Callbacks waiting to be stored, over all writers; beyond it a callback is answered 503 with Retry-After. */
+    @WithDefault("10000")
+    int maxQueued();
 }

@@ -9,26 +9,29 @@ import ai.sxwl.gateway.reconcile.PollScheduler;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
-import ai.sxwl.gateway.submit.Submission;
+import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.tenant.Tenant;
 import ai.sxwl.gateway.tenant.TenantRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
- * Stores a validated callback and applies it, in one short transaction: the job change, its outbox rows and the raw
- * receipt commit together, so "200" means all of it is durable.
+ * Applies a validated callback inside the transaction of the {@link CallbackWriter}'s batch: the job change and its
+ * outbox rows now, the raw receipt at the end of the batch ({@link #storeReceipts}); all of it commits together, so
+ * "200" means all of it is durable.
+ *
+ * <p>A {@link ProblemException} (unknown callback URL, another job than the URL's) is thrown before the callback wrote
+ * anything, so it does not roll back the other callbacks of its batch.
  */
 @ApplicationScoped
 public class CallbackInbox {
-
-    /** How much of the body a callback that changed nothing keeps. */
-    static final int KEPT_BODY_CHARS = 1024;
 
     private final JobLedger ledger;
     private final PollScheduler polls;
@@ -50,8 +53,8 @@ public class CallbackInbox {
     }
 
     /** A callback on a submission's own URL: the token already proved who issued it. */
-    @Transactional
-    public ReceiptOutcome onToken(String submissionId, ParsedCallback callback, String dedupeKey) {
+    @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ProblemException.class)
+    public CallbackReceipt onToken(String submissionId, ParsedCallback callback, String dedupeKey) {
         Instant now = now();
         Submission submission = Submission.lock(submissionId);
         if (submission == null) {
@@ -61,22 +64,20 @@ public class CallbackInbox {
         if (jobId == null) {
             // Upstream's answer to the submit was lost and this (failure) callback names no job: keep it for the
             // submission until the job id is learned.
-            store(dedupeKey, CallbackRoute.TOKEN, submissionId, null, callback, ReceiptOutcome.UNCONFIRMED,
-                    "job id not known yet", now);
-            return ReceiptOutcome.UNCONFIRMED;
+            return CallbackReceipt.of(dedupeKey, CallbackRoute.TOKEN, submissionId, null, callback,
+                    ReceiptOutcome.UNCONFIRMED, "job id not known yet", now);
         }
         JobOwner owner = new JobOwner(submission.tenant, submission.id, submission.spec);
         ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, owner, report(callback, now)));
-        store(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
-        return outcome;
+        return CallbackReceipt.of(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
     }
 
     /**
      * A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it (the
      * reconciler asks at once).
      */
-    @Transactional
-    public ReceiptOutcome onUntokened(ParsedCallback callback, String dedupeKey) {
+    @Transactional(Transactional.TxType.MANDATORY)
+    public CallbackReceipt onUntokened(ParsedCallback callback, String dedupeKey) {
         Instant now = now();
         String jobId = callback.jobId();
         ReceiptOutcome outcome;
@@ -86,16 +87,14 @@ public class CallbackInbox {
             outcome = unconfirmedOutcome(Job.findById(jobId), callback);
             if (outcome == ReceiptOutcome.UNCONFIRMED && !canConfirm) {
                 // Nothing could ever poll it: keep the receipt, create no job.
-                store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome,
+                return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome,
                         "cannot be confirmed: tenant " + untokenedTenant + " has no upstream token", now);
-                return outcome;
             }
             if (outcome == ReceiptOutcome.UNCONFIRMED) {
                 polls.confirmSoon(jobId, untokenedTenant, now);
             }
         }
-        store(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
-        return outcome;
+        return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
     }
 
     /** Millisecond precision: what the database, the events and the API all hold alike. */
@@ -141,33 +140,22 @@ public class CallbackInbox {
     }
 
     /**
-     * Inserts the receipt; an identical one stored concurrently (same dedupe key) wins and this one is dropped. A
-     * callback that changed nothing (yet) keeps only the start of its body: anyone can post those, and the parsed
-     * fields are kept whole in their own columns.
+     * Inserts a batch's receipts in one JDBC batch; an identical one stored concurrently (same dedupe key) wins and
+     * this one is dropped.
      */
-    private void store(String dedupeKey, CallbackRoute route, String submissionId, String jobId,
-                       ParsedCallback callback, ReceiptOutcome outcome, String note, Instant at) {
-        em.createNativeQuery("INSERT INTO callback_receipt (dedupe_key, route, submission_id, job_id, status, url,"
-                        + " body, outcome, note, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
-                        + " ON CONFLICT DO NOTHING")
-                .setParameter(1, dedupeKey)
-                .setParameter(2, route.wire())
-                .setParameter(3, submissionId)
-                .setParameter(4, jobId)
-                .setParameter(5, callback.status().wire())
-                .setParameter(6, callback.url())
-                .setParameter(7, outcome == ReceiptOutcome.APPLIED ? callback.body()
-                        : keptBody(callback.body()))
-                .setParameter(8, outcome.wire())
-                .setParameter(9, note)
-                .setParameter(10, at)
-                .executeUpdate();
-    }
-
-    static String keptBody(String body) {
-        return body.length() <= KEPT_BODY_CHARS ? body
-                : body.substring(0, KEPT_BODY_CHARS) + "…[" + (body.length() - KEPT_BODY_CHARS)
-                + " more characters not kept]";
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void storeReceipts(List<CallbackReceipt> receipts) {
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO callback_receipt (dedupe_key,"
+                    + " route, submission_id, job_id, status, url, body, outcome, note, received_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (CallbackReceipt receipt : receipts) {
+                    receipt.bind(insert);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
     }
 
     static ProblemException unknownCallbackUrl() {

@@ -12,11 +12,14 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 /**
  * The public callback URLs. Order of checks: the token (404), the body (413, 400, 422), then storage: "200" is
- * answered only once the callback is durably stored, and "503" with Retry-After when it cannot be.
+ * answered only once the callback is durably stored, and "503" with Retry-After when it cannot be. Checking runs on
+ * the I/O thread; storing is the {@link CallbackWriter}'s, so no request thread waits for the database.
  */
 @Path("/callbacks/sxwl")
 @Tag(name = "callbacks", description = "Where the SXWL cloud reports job outcomes")
@@ -31,14 +34,16 @@ public class CallbackResource {
     private final CallbackParser parser;
     private final CallbackTokens tokens;
     private final CallbackInbox inbox;
+    private final CallbackWriter writer;
     private final RecentCallbacks recent;
     private final CallbackMetrics metrics;
 
-    CallbackResource(CallbackParser parser, CallbackTokens tokens, CallbackInbox inbox, RecentCallbacks recent,
-                     CallbackMetrics metrics) {
+    CallbackResource(CallbackParser parser, CallbackTokens tokens, CallbackInbox inbox, CallbackWriter writer,
+                     RecentCallbacks recent, CallbackMetrics metrics) {
         this.parser = parser;
         this.tokens = tokens;
         this.inbox = inbox;
+        this.writer = writer;
         this.recent = recent;
         this.metrics = metrics;
     }
@@ -46,38 +51,42 @@ public class CallbackResource {
     @POST
     @Path("{token}")
     @Operation(summary = "Callback URL injected by the submit proxy (one per submission)")
-    public Map<String, Boolean> onToken(@RestPath String token, byte[] body) {
+    public CompletionStage<Map<String, Boolean>> onToken(@RestPath String token, byte[] body) {
         String submissionId = tokens.verify(token).orElseThrow(CallbackInbox::unknownCallbackUrl);
         ParsedCallback callback = parser.parse(body, false);
         String key = DedupeKey.of(CallbackRoute.TOKEN, submissionId, callback);
-        return receive(CallbackRoute.TOKEN, key, () -> inbox.onToken(submissionId, callback, key));
+        // One submission's callbacks are applied in order: they name its job, or none yet.
+        return receive(CallbackRoute.TOKEN, key, submissionId, () -> inbox.onToken(submissionId, callback, key));
     }
 
     @POST
     @Operation(summary = "Shared callback URL for jobs submitted to SXWL directly (confirmed by job_status)")
-    public Map<String, Boolean> onUntokened(byte[] body) {
+    public CompletionStage<Map<String, Boolean>> onUntokened(byte[] body) {
         ParsedCallback callback = parser.parse(body, true);
         String key = DedupeKey.of(CallbackRoute.UNTOKENED, null, callback);
-        return receive(CallbackRoute.UNTOKENED, key, () -> inbox.onUntokened(callback, key));
+        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(), () -> inbox.onUntokened(callback, key));
     }
 
-    private Map<String, Boolean> receive(CallbackRoute route, String key, Supplier<ReceiptOutcome> store) {
-        ReceiptOutcome outcome;
+    private CompletionStage<Map<String, Boolean>> receive(CallbackRoute route, String key, String orderKey,
+                                                          Supplier<CallbackReceipt> apply) {
         if (recent.alreadyStored(key)) {
-            outcome = ReceiptOutcome.DUPLICATE;
-        } else {
-            try {
-                outcome = store.get();
-            } catch (ProblemException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                LOG.warnf("Cannot store a callback (answered 503): %s", e.toString());
-                throw ProblemException.unavailable("The callback could not be stored; send it again later.",
-                        RETRY_AFTER_SECONDS);
-            }
-            recent.remember(key);
+            metrics.count(route, ReceiptOutcome.DUPLICATE);
+            return CompletableFuture.completedFuture(RECEIVED);
         }
-        metrics.count(route, outcome);
-        return RECEIVED;
+        CompletableFuture<Map<String, Boolean>> answer = new CompletableFuture<>();
+        writer.store(orderKey, apply).whenComplete((outcome, failure) -> {
+            if (failure == null) {
+                recent.remember(key);
+                metrics.count(route, outcome);
+                answer.complete(RECEIVED);
+            } else if (failure instanceof ProblemException problem) {
+                answer.completeExceptionally(problem);
+            } else {
+                LOG.warnf("Cannot store a callback (answered 503): %s", failure.toString());
+                answer.completeExceptionally(ProblemException.unavailable(
+                        "The callback could not be stored; send it again later.", RETRY_AFTER_SECONDS));
+            }
+        });
+        return answer;
     }
 }

@@ -7,12 +7,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
+import org.hibernate.annotations.DynamicUpdate;
 
 import java.time.Instant;
 
-/** A job's current state. Changed only through {@link JobLedger}, under the row lock. */
+/**
+ * A job's current state. Changed only through {@link JobLedger}, under the row lock. Updates write only the columns
+ * that changed (a state change touches a handful of the row's columns).
+ */
 @Entity
 @Table(name = "job")
+@DynamicUpdate
 public class Job extends PanacheEntityBase {
 
     @Id

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobOwner;
+import ai.sxwl.gateway.history.Submission;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

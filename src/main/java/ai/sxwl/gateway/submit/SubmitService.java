@@ -2,6 +2,7 @@ package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.GatewayConfig;
 import ai.sxwl.gateway.callback.CallbackTokens;
+import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;

@@ -3,7 +3,7 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobStatus;
 import ai.sxwl.gateway.publish.CloudEvents;
-import ai.sxwl.gateway.submit.Submission;
+import ai.sxwl.gateway.history.Submission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,7 +13,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -26,17 +25,18 @@ public class DeliveryFanOut {
 
     private final CloudEvents cloudEvents;
     private final ObjectMapper mapper;
+    private final EnabledSubscriptions enabled;
 
-    DeliveryFanOut(CloudEvents cloudEvents, ObjectMapper mapper) {
+    DeliveryFanOut(CloudEvents cloudEvents, ObjectMapper mapper, EnabledSubscriptions enabled) {
         this.cloudEvents = cloudEvents;
         this.mapper = mapper;
+        this.enabled = enabled;
     }
 
     void onChange(@Observes JobChanged change) {
         Instant now = Instant.now();
-        List<Subscription> subscriptions = Subscription.list("tenant = ?1 and enabled = true", change.tenant());
         String cloudEvent = null;
-        for (Subscription subscription : subscriptions) {
+        for (Subscription subscription : enabled.of(change.tenant())) {
             if (subscription.wants(change.type(), change.jobId())) {
                 cloudEvent = cloudEvent != null ? cloudEvent : cloudEvents.toJson(change);
                 queue(change, subscription.id, subscription.url, cloudEvent, messageId(change, subscription.id), now);
@@ -80,7 +80,11 @@ public class DeliveryFanOut {
         delivery.persist();
     }
 
+    /** The submit proxy's callbackUrl of the job, if it came through the proxy. */
     private static String callbackTarget(JobChanged change) {
+        if (change.submissionJson() == null) {
+            return null;
+        }
         Submission submission = Submission.find("jobId", change.jobId()).firstResult();
         return submission == null ? null : submission.callbackTarget;
     }

@@ -3,6 +3,7 @@ package ai.sxwl.gateway.production;
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.GatewayProcess;
+import ai.sxwl.gateway.testing.KafkaProcess;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

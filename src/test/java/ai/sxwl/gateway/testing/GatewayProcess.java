@@ -87,6 +87,11 @@ public final class GatewayProcess implements AutoCloseable {
         process = builder.start();
     }
 
+    /** The operating system's id of the running jar, to read its memory and CPU from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path log() {
         return workDir.resolve("gateway.log");
     }
@@ -162,7 +167,7 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.testing;
 
-import ai.sxwl.gateway.submit.Submission;
+import ai.sxwl.gateway.history.Submission;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 import java.time.Instant;

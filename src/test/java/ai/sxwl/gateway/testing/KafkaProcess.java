@@ -1,11 +1,10 @@
-package ai.sxwl.gateway.production;
+package ai.sxwl.gateway.testing;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code kafka.Kafka} on a log folder formatted by {@code kafka.tools.StorageTool}), so that a test can stop it
  * and start it again on the same port and folder, as an operator restarts a broker.
  */
-final class KafkaProcess implements AutoCloseable {
+public final class KafkaProcess implements AutoCloseable {
 
     private final Path dir;
     private final Path properties;
@@ -60,20 +59,20 @@ final class KafkaProcess implements AutoCloseable {
         Files.writeString(argFile, "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n");
     }
 
-    static KafkaProcess start() throws IOException, InterruptedException {
-        KafkaProcess kafka = new KafkaProcess(Files.createTempDirectory("gateway-prod-kafka"), freePort(), freePort());
+    public static KafkaProcess start() throws IOException, InterruptedException {
+        KafkaProcess kafka = new KafkaProcess(Files.createTempDirectory("gateway-prod-kafka"), GatewayProcess.freePort(), GatewayProcess.freePort());
         assertEquals(0, kafka.run(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
                 "-c", kafka.properties.toString())).waitFor(), "formatted; see " + kafka.dir.resolve("kafka.log"));
         kafka.startAgain();
         return kafka;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
     /** Starts the broker on its port and folder, and waits until it answers. */
-    void startAgain() throws IOException {
+    public void startAgain() throws IOException {
         process = run(List.of("kafka.Kafka", properties.toString()));
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
             assertTrue(process.isAlive(), "the broker exited; see " + dir.resolve("kafka.log"));
@@ -89,7 +88,7 @@ final class KafkaProcess implements AutoCloseable {
     }
 
     /** An orderly stop (SIGTERM), as an operator or a rolling restart stops a broker. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
@@ -108,14 +107,6 @@ final class KafkaProcess implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             stop();
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

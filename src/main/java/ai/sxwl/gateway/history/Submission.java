@@ -1,4 +1,4 @@
-package ai.sxwl.gateway.submit;
+package ai.sxwl.gateway.history;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;

@@ -1,0 +1,305 @@
+package ai.sxwl.gateway.benchmark;
+
+import ai.sxwl.gateway.testing.GatewayProcess;
+import ai.sxwl.gateway.testing.KafkaProcess;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The ingest benchmark (scripts/bench-ingest.sh, not part of the test suite): the production jar on PostgreSQL and a
+ * Kafka broker process, all on this machine, measured in one run:
+ * <ul>
+ *   <li>durable ingest (wrk, unique job ids, the trusted untokened route) at each concurrency, and the same with 30%
+ *   duplicates, with p50/p99/p99.9, non-2xx answers and the gateway's CPU per callback;</li>
+ *   <li>its two references at the same concurrency: the gateway's cheapest rejected callback (422: the HTTP ceiling)
+ *   and pgbench's one-row insert (the database's ceiling), and the ratios;</li>
+ *   <li>end-to-end latency from sending a callback (its scheduled time, so a stalled sender counts) to a Kafka
+ *   consumer receiving its event, at fixed rates;</li>
+ *   <li>the gateway's peak and final RSS, and the CPU the load generator used.</li>
+ * </ul>
+ * Settings (system properties): {@code bench.database}, {@code bench.seconds} (per run, default 10),
+ * {@code bench.concurrency} (default 16,64,256), {@code bench.rates} (default 500,2000), {@code bench.jvm} (the
+ * gateway's JVM flags), {@code bench.jfr} (a file: record a JFR profile of the gateway and print where its CPU went).
+ */
+public final class IngestBenchmark {
+
+    private static final String TENANT = "bench";
+    private static final String TOPIC = "sxwl.job.events";
+    private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) micros=(\\d+) p50=(\\d+) p99=(\\d+)"
+            + " p999=(\\d+) non2xx=(\\d+) socket_errors=(\\d+)");
+    private static final Pattern CPU = Pattern.compile("CPU ([\\d.]+) ([\\d.]+) ([\\d.:]+)");
+    private static final Pattern TPS = Pattern.compile("tps = ([\\d.]+) \\(without initial connection time\\)");
+
+    private final String database = System.getProperty("bench.database", "sxwl_gateway_ingest");
+    private final int seconds = Integer.getInteger("bench.seconds", 10);
+    private final int[] concurrencies = ints(System.getProperty("bench.concurrency", "16,64,256"));
+    private final int[] rates = ints(System.getProperty("bench.rates", "500,2000"));
+    private final String jvm = System.getProperty("bench.jvm", "-Xmx256m -XX:+UseSerialGC");
+    private final String jfr = System.getProperty("bench.jfr", "");
+    private final String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
+
+    public static void main(String[] args) throws Exception {
+        new IngestBenchmark().run();
+        System.exit(0); // the Kafka client's and HTTP client's threads would keep the JVM up
+    }
+
+    private void run() throws Exception {
+        List<String> flags = new ArrayList<>(Arrays.asList(jvm.split("\\s+")));
+        if (!jfr.isEmpty()) {
+            flags.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
+        }
+        try (KafkaProcess kafka = KafkaProcess.start();
+             GatewayProcess gateway = new GatewayProcess(flags.toArray(String[]::new))) {
+            configure(gateway, kafka);
+            gateway.start();
+            System.out.println("== warm-up: 10 s of unique callbacks at concurrency 64 (JIT, connection pools)");
+            wrk(gateway, "unique", 64, 10, "warmup");
+
+            System.out.printf("%n%-28s %11s %9s %9s %9s %8s %11s %9s%n", "run", "req/s", "p50 ms", "p99 ms",
+                    "p99.9 ms", "non-2xx", "CPU ms/req", "wrk CPU");
+            List<double[]> ratios = new ArrayList<>();
+            for (int c : concurrencies) {
+                Wrk ingest = wrk(gateway, "unique", c, seconds, "c" + c);
+                Wrk duplicates = wrk(gateway, "dup30", c, seconds, "d" + c);
+                Wrk ceiling = wrk(gateway, "reject", c, seconds, "r" + c);
+                int pgClients = Math.min(c, maxConnections() - 40);
+                double insertTps = pgbench(pgClients);
+                print("durable ingest, c=" + c, ingest);
+                print("  30% duplicates", duplicates);
+                print("  HTTP ceiling (422 path)", ceiling);
+                System.out.printf("%-28s %11.0f   (%d connections)%n", "  pgbench one-row insert", insertTps, pgClients);
+                ratios.add(new double[] {c, ingest.perSecond(), ceiling.perSecond(), insertTps});
+            }
+            System.out.println();
+            for (double[] r : ratios) {
+                line(String.format("c=%-4.0f ingest %,.0f/s = %.2f x the HTTP ceiling (%,.0f/s), %.2f x pgbench's insert"
+                        + " (%,.0f tps)", r[0], r[1], r[1] / r[2], r[2], r[1] / r[3], r[3]));
+            }
+            for (int rate : rates) {
+                endToEnd(gateway, kafka, rate);
+            }
+            Map<String, Long> memory = memory(gateway.pid());
+            line(String.format("gateway RSS: peak %d MB, after the run %d MB (JVM flags: %s)",
+                    memory.get("VmHWM") / 1024, memory.get("VmRSS") / 1024, jvm));
+            gateway.stop(); // an orderly stop, which writes the JFR recording
+        }
+        line("machine: " + Runtime.getRuntime().availableProcessors() + " cores; " + LocalDate.now()
+                + "; PostgreSQL, the Kafka broker, wrk and the gateway on it; command: scripts/bench-ingest.sh");
+        if (!jfr.isEmpty()) {
+            IngestJfrHotspots.print(Path.of(jfr));
+        }
+    }
+
+    private void configure(GatewayProcess gateway, KafkaProcess kafka) {
+        Map<String, String> env = gateway.environment;
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", jdbcUrl);
+        env.put("QUARKUS_DATASOURCE_USERNAME", "sxwl");
+        env.put("QUARKUS_DATASOURCE_PASSWORD", "sxwl");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("GATEWAY_PUBLIC_BASE_URL", "http://localhost:" + gateway.httpPort);
+        env.put("GATEWAY_CALLBACK_SECRET", "ingest-benchmark-secret-4f1d9c2b7a6e5d8c3b0a9f8e7d6c5b4a");
+        env.put("GATEWAY_TENANTS_BENCH_API_KEY", "ingest-benchmark-api-key-000000000001");
+        env.put("GATEWAY_TENANTS_BENCH_UPSTREAM_TOKEN", "ingest-benchmark-upstream-token");
+        env.put("GATEWAY_CALLBACK_UNTOKENED_TENANT", TENANT);
+        env.put("GATEWAY_CALLBACK_TRUST_UNTOKENED", "true");
+        env.put("GATEWAY_RECONCILE_ENABLED", "false");
+        env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
+    }
+
+    /** One wrk run of the ingest script; wrk itself runs under GNU time, for the load generator's CPU. */
+    private Wrk wrk(GatewayProcess gateway, String mode, int connections, int runSeconds, String run)
+            throws IOException, InterruptedException {
+        long cpuBefore = cpuTicks(gateway.pid());
+        ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "CPU %U %S %e", "wrk", "-t2",
+                "-c" + connections, "-d" + runSeconds + "s", "--timeout", "10s", "-s", "scripts/bench/ingest.lua",
+                "http://127.0.0.1:" + gateway.httpPort).redirectErrorStream(true);
+        builder.environment().put("INGEST_MODE", mode);
+        builder.environment().put("INGEST_RUN", run + "-" + System.nanoTime());
+        String out = output(builder.start());
+        long cpuTicks = cpuTicks(gateway.pid()) - cpuBefore;
+        Matcher result = RESULT.matcher(out);
+        Matcher cpu = CPU.matcher(out);
+        if (!result.find() || !cpu.find()) {
+            throw new IllegalStateException("wrk printed no result:\n" + out);
+        }
+        long requests = Long.parseLong(result.group(1));
+        double wrkCores = (Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2)))
+                / (Long.parseLong(result.group(2)) / 1e6);
+        return new Wrk(requests, Long.parseLong(result.group(2)), Long.parseLong(result.group(3)),
+                Long.parseLong(result.group(4)), Long.parseLong(result.group(5)),
+                Long.parseLong(result.group(6)) + Long.parseLong(result.group(7)),
+                requests == 0 ? 0 : cpuTicks * 10.0 / requests, wrkCores);
+    }
+
+    /** pgbench inserting one row per transaction into a table shaped like the callback receipts, for as long. */
+    private double pgbench(int clients) throws IOException, InterruptedException, SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "sxwl", "sxwl")) {
+            connection.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY,"
+                    + " job_id text NOT NULL, body text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())");
+        }
+        Path script = Files.createTempFile("bench-insert", ".sql");
+        Files.writeString(script, "INSERT INTO bench_insert (job_id, body) VALUES ('job-' || :client_id || '-'"
+                + " || random(), '{\"status\":\"success\",\"jobId\":\"job\",\"url\":\"https://models.example.com/m\"}');\n");
+        ProcessBuilder builder = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-U", "sxwl", "-n", "-c",
+                String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds), "-f", script.toString(), database)
+                .redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", "sxwl");
+        String out = output(builder.start());
+        Matcher tps = TPS.matcher(out);
+        if (!tps.find()) {
+            throw new IllegalStateException("pgbench printed no tps:\n" + out);
+        }
+        return Double.parseDouble(tps.group(1));
+    }
+
+    private int maxConnections() throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "sxwl", "sxwl");
+             ResultSet rows = connection.createStatement().executeQuery("SHOW max_connections")) {
+            rows.next();
+            return Integer.parseInt(rows.getString(1));
+        }
+    }
+
+    /**
+     * Callbacks for new jobs sent at a fixed rate for the run's seconds; each one's latency runs from the moment it
+     * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id).
+     */
+    private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate) throws Exception {
+        String prefix = "e2e-" + rate + "-" + System.nanoTime() + "-";
+        Map<String, Long> dueAt = new ConcurrentHashMap<>();
+        long[] latencies = new long[rate * seconds];
+        AtomicInteger received = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
+                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end now, before anything is sent
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create("http://127.0.0.1:" + gateway.httpPort + "/callbacks/sxwl");
+            ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+            long start = System.nanoTime() + 100_000_000;
+            int total = latencies.length;
+            AtomicInteger sent = new AtomicInteger();
+            sender.scheduleAtFixedRate(() -> {
+                long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                while (sent.get() < Math.min(due + 1, total)) {
+                    int i = sent.getAndIncrement();
+                    String jobId = prefix + i;
+                    dueAt.put(jobId, start + i * 1_000_000_000L / rate);
+                    http.sendAsync(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"success\",\"jobId\":\""
+                                            + jobId + "\",\"url\":\"\"}")).build(),
+                            HttpResponse.BodyHandlers.discarding())
+                            .whenComplete((response, error) -> {
+                                if (error != null || response.statusCode() != 200) {
+                                    failed.incrementAndGet();
+                                }
+                            });
+                }
+            }, 100, 1, TimeUnit.MILLISECONDS);
+
+            long deadline = start + (seconds + 30) * 1_000_000_000L;
+            while (received.get() + failed.get() < total && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
+                    long now = System.nanoTime();
+                    Long due = dueAt.remove(record.key());
+                    if (due != null) {
+                        latencies[received.getAndIncrement()] = now - due;
+                    }
+                }
+            }
+            sender.shutdownNow();
+        }
+        long[] got = Arrays.copyOf(latencies, received.get());
+        Arrays.sort(got);
+        line(String.format("end to end at %,d/s: %,d of %,d events received, p50 %.1f ms, p99 %.1f ms, max %.1f ms;"
+                        + " %d callbacks not answered 200", rate, got.length, latencies.length,
+                percentile(got, 50) / 1e6, percentile(got, 99) / 1e6,
+                got.length == 0 ? 0 : got[got.length - 1] / 1e6, failed.get()));
+    }
+
+    private static long percentile(long[] sorted, double p) {
+        return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+    }
+
+    private void print(String name, Wrk run) {
+        System.out.printf("%-28s %11.0f %9.1f %9.1f %9.1f %8d %11.2f %9.2f%n", name, run.perSecond(),
+                run.p50 / 1000.0, run.p99 / 1000.0, run.p999 / 1000.0, run.non2xx, run.cpuMillisPerRequest,
+                run.generatorCores);
+    }
+
+    private static void line(String text) {
+        System.out.println(text);
+    }
+
+    /** utime + stime of a process, in clock ticks (1/100 s). */
+    private static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** VmHWM (peak RSS) and VmRSS, in kB. */
+    private static Map<String, Long> memory(long pid) throws IOException {
+        Map<String, Long> values = new ConcurrentHashMap<>();
+        for (String status : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            String[] parts = status.split("\\s+");
+            if (parts[0].equals("VmHWM:") || parts[0].equals("VmRSS:")) {
+                values.put(parts[0].substring(0, parts[0].length() - 1), Long.parseLong(parts[1]));
+            }
+        }
+        return values;
+    }
+
+    private static String output(Process process) throws IOException, InterruptedException {
+        String out = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return out;
+    }
+
+    private static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+    }
+
+    /** One wrk run: latencies in microseconds. */
+    private record Wrk(long requests, long micros, long p50, long p99, long p999, long non2xx,
+                       double cpuMillisPerRequest, double generatorCores) {
+        double perSecond() {
+            return requests / (micros / 1e6);
+        }
+    }
+}
