@@ -8,6 +8,7 @@
 #   BENCH_SECONDS=10        seconds per measured run
 #   BENCH_JVM="-Xmx256m -XX:+UseSerialGC"   the gateway's JVM flags (the README's recommendation)
 #   BENCH_CONCURRENCY=16,64,256  BENCH_RATES=500,2000   what to measure
+#   GATEWAY_*, QUARKUS_*        passed on to the gateway, e.g. GATEWAY_CALLBACK_WRITERS=4
 #   BENCH_JFR=1             also record a JFR profile of the gateway and print where its CPU went
 #
 # Leaves target/ holding the production build: run `./mvnw clean package` to go back to the embedded default.

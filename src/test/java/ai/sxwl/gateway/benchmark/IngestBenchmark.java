@@ -80,8 +80,8 @@ public final class IngestBenchmark {
              GatewayProcess gateway = new GatewayProcess(flags.toArray(String[]::new))) {
             configure(gateway, kafka);
             gateway.start();
-            System.out.println("== warm-up: 10 s of unique callbacks at concurrency 64 (JIT, connection pools)");
-            wrk(gateway, "unique", 64, 10, "warmup");
+            System.out.println("== warm-up: 30 s of unique callbacks at concurrency 64 (JIT, connection pools)");
+            wrk(gateway, "unique", 64, 30, "warmup");
 
             System.out.printf("%n%-28s %11s %9s %9s %9s %8s %11s %9s%n", "run", "req/s", "p50 ms", "p99 ms",
                     "p99.9 ms", "non-2xx", "CPU ms/req", "wrk CPU");
@@ -93,6 +93,7 @@ public final class IngestBenchmark {
                 int pgClients = Math.min(c, maxConnections() - 40);
                 double insertTps = pgbench(pgClients);
                 print("durable ingest, c=" + c, ingest);
+                System.out.println("    gateway CPU ms per callback by thread: " + perThread(ingest));
                 print("  30% duplicates", duplicates);
                 print("  HTTP ceiling (422 path)", ceiling);
                 System.out.printf("%-28s %11.0f   (%d connections)%n", "  pgbench one-row insert", insertTps, pgClients);
@@ -132,12 +133,19 @@ public final class IngestBenchmark {
         env.put("GATEWAY_CALLBACK_TRUST_UNTOKENED", "true");
         env.put("GATEWAY_RECONCILE_ENABLED", "false");
         env.put("QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL", "WARN");
+        // Settings to try, e.g. GATEWAY_CALLBACK_WRITERS=4 scripts/bench-ingest.sh
+        System.getenv().forEach((key, value) -> {
+            if (key.startsWith("GATEWAY_") || key.startsWith("QUARKUS_")) {
+                env.put(key, value);
+            }
+        });
     }
 
     /** One wrk run of the ingest script; wrk itself runs under GNU time, for the load generator's CPU. */
     private Wrk wrk(GatewayProcess gateway, String mode, int connections, int runSeconds, String run)
             throws IOException, InterruptedException {
         long cpuBefore = cpuTicks(gateway.pid());
+        Map<String, Long> threadsBefore = threadTicks(gateway.pid());
         ProcessBuilder builder = new ProcessBuilder("/usr/bin/time", "-f", "CPU %U %S %e", "wrk", "-t2",
                 "-c" + connections, "-d" + runSeconds + "s", "--timeout", "10s", "-s", "scripts/bench/ingest.lua",
                 "http://127.0.0.1:" + gateway.httpPort).redirectErrorStream(true);
@@ -145,6 +153,8 @@ public final class IngestBenchmark {
         builder.environment().put("INGEST_RUN", run + "-" + System.nanoTime());
         String out = output(builder.start());
         long cpuTicks = cpuTicks(gateway.pid()) - cpuBefore;
+        Map<String, Long> threads = threadTicks(gateway.pid());
+        threadsBefore.forEach((name, ticks) -> threads.merge(name, -ticks, Long::sum));
         Matcher result = RESULT.matcher(out);
         Matcher cpu = CPU.matcher(out);
         if (!result.find() || !cpu.find()) {
@@ -156,7 +166,7 @@ public final class IngestBenchmark {
         return new Wrk(requests, Long.parseLong(result.group(2)), Long.parseLong(result.group(3)),
                 Long.parseLong(result.group(4)), Long.parseLong(result.group(5)),
                 Long.parseLong(result.group(6)) + Long.parseLong(result.group(7)),
-                requests == 0 ? 0 : cpuTicks * 10.0 / requests, wrkCores);
+                requests == 0 ? 0 : cpuTicks * 10.0 / requests, wrkCores, threads);
     }
 
     /** pgbench inserting one row per transaction into a table shaped like the callback receipts, for as long. */
@@ -252,6 +262,14 @@ public final class IngestBenchmark {
                 got.length == 0 ? 0 : got[got.length - 1] / 1e6, failed.get()));
     }
 
+    private static String perThread(Wrk run) {
+        StringBuilder text = new StringBuilder();
+        run.threadTicks.entrySet().stream().filter(e -> e.getValue() * 10.0 / run.requests >= 0.01)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> text.append(String.format("%s %.2f; ", e.getKey(), e.getValue() * 10.0 / run.requests)));
+        return text.toString();
+    }
+
     private static long percentile(long[] sorted, double p) {
         return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
     }
@@ -271,6 +289,25 @@ public final class IngestBenchmark {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** CPU ticks per kind of thread (the thread's name with its numbers left out). */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        }
+        return ticks;
     }
 
     /** VmHWM (peak RSS) and VmRSS, in kB. */
@@ -297,7 +334,7 @@ public final class IngestBenchmark {
 
     /** One wrk run: latencies in microseconds. */
     private record Wrk(long requests, long micros, long p50, long p99, long p999, long non2xx,
-                       double cpuMillisPerRequest, double generatorCores) {
+                       double cpuMillisPerRequest, double generatorCores, Map<String, Long> threadTicks) {
         double perSecond() {
             return requests / (micros / 1e6);
         }

@@ -36,6 +36,8 @@ final class IngestJfrHotspots {
     static void print(Path recording) throws IOException {
         Map<String, Integer> components = new HashMap<>();
         Map<String, Integer> self = new HashMap<>();
+        Map<String, Integer> threads = new HashMap<>();
+        Map<String, Integer> gatewayMethods = new HashMap<>();
         Map<String, Integer> topMethods = new HashMap<>();
         int samples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
@@ -44,6 +46,9 @@ final class IngestJfrHotspots {
             }
             samples++;
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
+            threads.merge(event.getThread("sampledThread").getJavaName().replaceAll("\\d+", "N"), 1, Integer::sum);
+            frames.stream().filter(f -> f.getMethod().getType().getName().startsWith("ai.sxwl.gateway.")).findFirst()
+                    .ifPresent(f -> gatewayMethods.merge(name(f), 1, Integer::sum));
             if (!frames.isEmpty()) {
                 topMethods.merge(name(frames.get(0)), 1, Integer::sum);
                 String own = component(frames.get(0).getMethod().getType().getName());
@@ -65,8 +70,17 @@ final class IngestJfrHotspots {
         System.out.println("share of samples spent in the component's own code (top of the stack):");
         self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        System.out.println("by thread:");
+        top(threads, total, 10);
+        System.out.println("by the innermost gateway method on the stack (what the gateway asked for):");
+        top(gatewayMethods, total, 15);
         System.out.println("hottest methods (top of the stack):");
         topMethods.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
+                .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+    }
+
+    private static void top(Map<String, Integer> counts, int total, int limit) {
+        counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
                 .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
     }
 
