@@ -56,7 +56,8 @@ public class CallbackResource {
         ParsedCallback callback = parser.parse(body, false);
         String key = DedupeKey.of(CallbackRoute.TOKEN, submissionId, callback);
         // One submission's callbacks are applied in order: they name its job, or none yet.
-        return receive(CallbackRoute.TOKEN, key, submissionId, () -> inbox.onToken(submissionId, callback, key));
+        return receive(CallbackRoute.TOKEN, key, submissionId, inbox.tokenJob(callback),
+                () -> inbox.onToken(submissionId, callback, key));
     }
 
     @POST
@@ -64,17 +65,18 @@ public class CallbackResource {
     public CompletionStage<Map<String, Boolean>> onUntokened(byte[] body) {
         ParsedCallback callback = parser.parse(body, true);
         String key = DedupeKey.of(CallbackRoute.UNTOKENED, null, callback);
-        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(), () -> inbox.onUntokened(callback, key));
+        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(), inbox.untokenedJob(callback),
+                () -> inbox.onUntokened(callback, key));
     }
 
     private CompletionStage<Map<String, Boolean>> receive(CallbackRoute route, String key, String orderKey,
-                                                          Supplier<CallbackReceipt> apply) {
+                                                          CallbackJob job, Supplier<CallbackReceipt> apply) {
         if (recent.alreadyStored(key)) {
             metrics.count(route, ReceiptOutcome.DUPLICATE);
             return CompletableFuture.completedFuture(RECEIVED);
         }
         CompletableFuture<Map<String, Boolean>> answer = new CompletableFuture<>();
-        writer.store(orderKey, apply).whenComplete((outcome, failure) -> {
+        writer.store(orderKey, job, apply).whenComplete((outcome, failure) -> {
             if (failure == null) {
                 recent.remember(key);
                 metrics.count(route, outcome);

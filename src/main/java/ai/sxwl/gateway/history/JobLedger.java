@@ -5,12 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
+import org.hibernate.Session;
 
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 
 /**
  * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
@@ -70,6 +78,45 @@ public class JobLedger {
         }
         record(job, STALLED, new StatusReport(job.status, null, null, DetectedBy.POLL, at));
         return true;
+    }
+
+    /**
+     * Locks the jobs a batch of reports is about, in one statement and in id order (two batches sharing jobs then
+     * wait for each other instead of deadlocking), after creating those of {@code toCreate} (job id → tenant) that
+     * do not exist yet, without a status, as {@link #lockOrCreate} would. The reports then find their jobs locked in
+     * the persistence context, without a statement of their own.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void lockAll(Set<String> jobIds, Map<String, String> toCreate, Instant at) {
+        if (jobIds.isEmpty()) {
+            return;
+        }
+        Set<String> missing = new HashSet<>(toCreate.keySet());
+        lockedJobs(jobIds).forEach(job -> missing.remove(job.jobId));
+        if (missing.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO job (job_id, tenant, status, seq,"
+                    + " created_at, updated_at) VALUES (?, ?, NULL, 0, ?, ?) ON CONFLICT DO NOTHING")) {
+                for (String jobId : new TreeSet<>(missing)) {
+                    insert.setString(1, jobId);
+                    insert.setString(2, toCreate.get(jobId));
+                    insert.setObject(3, at.atOffset(ZoneOffset.UTC));
+                    insert.setObject(4, at.atOffset(ZoneOffset.UTC));
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        });
+        lockedJobs(missing);
+    }
+
+    private List<Job> lockedJobs(Set<String> jobIds) {
+        return em.createQuery("FROM Job WHERE jobId IN :ids ORDER BY jobId", Job.class)
+                .setParameter("ids", jobIds)
+                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
+                .getResultList();
     }
 
     /** The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. */
