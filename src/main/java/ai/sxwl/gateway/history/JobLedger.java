@@ -7,12 +7,8 @@ import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
-import org.hibernate.Session;
 
-import java.sql.PreparedStatement;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,34 +78,22 @@ public class JobLedger {
 
     /**
      * Locks the jobs a batch of reports is about, in one statement and in id order (two batches sharing jobs then
-     * wait for each other instead of deadlocking), after creating those of {@code toCreate} (job id → tenant) that
-     * do not exist yet, without a status, as {@link #lockOrCreate} would. The reports then find their jobs locked in
-     * the persistence context, without a statement of their own.
+     * wait for each other instead of deadlocking); those of {@code toCreate} (job id → tenant) that do not exist yet
+     * become new jobs without a status, as {@link #lockOrCreate} would make them. The reports then find their jobs in
+     * the persistence context without a statement of their own, and a new job is inserted once, with its first
+     * change already applied, instead of inserted and then updated. A job another replica inserts meanwhile makes
+     * the batch's insert fail; the caller then applies the batch one report at a time ({@link #lockOrCreate}).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockAll(Set<String> jobIds, Map<String, String> toCreate, Instant at) {
         if (jobIds.isEmpty()) {
             return;
         }
-        Set<String> missing = new HashSet<>(toCreate.keySet());
+        Set<String> missing = new TreeSet<>(toCreate.keySet());
         lockedJobs(jobIds).forEach(job -> missing.remove(job.jobId));
-        if (missing.isEmpty()) {
-            return;
+        for (String jobId : missing) {
+            em.persist(newJob(jobId, toCreate.get(jobId), at));
         }
-        em.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO job (job_id, tenant, status, seq,"
-                    + " created_at, updated_at) VALUES (?, ?, NULL, 0, ?, ?) ON CONFLICT DO NOTHING")) {
-                for (String jobId : new TreeSet<>(missing)) {
-                    insert.setString(1, jobId);
-                    insert.setString(2, toCreate.get(jobId));
-                    insert.setObject(3, at.atOffset(ZoneOffset.UTC));
-                    insert.setObject(4, at.atOffset(ZoneOffset.UTC));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        });
-        lockedJobs(missing);
     }
 
     private List<Job> lockedJobs(Set<String> jobIds) {
@@ -223,5 +207,14 @@ public class JobLedger {
                 .setParameter(4, searchText(jobId, null))
                 .executeUpdate();
         return Job.lock(jobId);
+    }
+
+    private static Job newJob(String jobId, String tenant, Instant at) {
+        Job job = new Job();
+        job.jobId = jobId;
+        job.tenant = tenant;
+        job.createdAt = at;
+        job.updatedAt = at;
+        return job;
     }
 }
