@@ -67,6 +67,11 @@ public final class KafkaProcess implements AutoCloseable {
         return kafka;
     }
 
+    /** The broker process's id, to read its CPU from /proc. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
