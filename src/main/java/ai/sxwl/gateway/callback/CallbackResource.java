@@ -1,6 +1,8 @@
 package ai.sxwl.gateway.callback;
 
 import ai.sxwl.gateway.problem.ProblemException;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -76,19 +78,30 @@ public class CallbackResource {
             return CompletableFuture.completedFuture(RECEIVED);
         }
         CompletableFuture<Map<String, Boolean>> answer = new CompletableFuture<>();
+        // The answer is written from the request's own I/O thread, not from the writer's, which goes on storing.
+        Context context = Vertx.currentContext();
         writer.store(orderKey, job, apply).whenComplete((outcome, failure) -> {
-            if (failure == null) {
-                recent.remember(key);
-                metrics.count(route, outcome);
-                answer.complete(RECEIVED);
-            } else if (failure instanceof ProblemException problem) {
-                answer.completeExceptionally(problem);
+            if (context == null) {
+                settle(answer, route, key, outcome, failure);
             } else {
-                LOG.warnf("Cannot store a callback (answered 503): %s", failure.toString());
-                answer.completeExceptionally(ProblemException.unavailable(
-                        "The callback could not be stored; send it again later.", RETRY_AFTER_SECONDS));
+                context.runOnContext(ignored -> settle(answer, route, key, outcome, failure));
             }
         });
         return answer;
+    }
+
+    private void settle(CompletableFuture<Map<String, Boolean>> answer, CallbackRoute route, String key,
+                        ReceiptOutcome outcome, Throwable failure) {
+        if (failure == null) {
+            recent.remember(key);
+            metrics.count(route, outcome);
+            answer.complete(RECEIVED);
+        } else if (failure instanceof ProblemException problem) {
+            answer.completeExceptionally(problem);
+        } else {
+            LOG.warnf("Cannot store a callback (answered 503): %s", failure.toString());
+            answer.completeExceptionally(ProblemException.unavailable(
+                    "The callback could not be stored; send it again later.", RETRY_AFTER_SECONDS));
+        }
     }
 }
