@@ -20,11 +20,7 @@ import org.hibernate.Session;
 import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Applies a validated callback inside the transaction of the {@link CallbackWriter}'s batch: the job change and its
@@ -54,30 +50,6 @@ public class CallbackInbox {
                 .or(tenants::soleTenant)
                 .orElse(TenantRegistry.DEFAULT_TENANT);
         this.canConfirm = tenants.byName(untokenedTenant).flatMap(Tenant::upstreamToken).isPresent();
-    }
-
-    /** The job a callback on a submission's URL is about, when it names one (its tenant is the submission's). */
-    CallbackJob tokenJob(ParsedCallback callback) {
-        return callback.jobId() == null ? null : new CallbackJob(callback.jobId(), null);
-    }
-
-    /** The job an untokened callback is about, created for the untokened tenant when applying it will create it. */
-    CallbackJob untokenedJob(ParsedCallback callback) {
-        return new CallbackJob(callback.jobId(), trustUntokened || canConfirm ? untokenedTenant : null);
-    }
-
-    /** Locks (and creates, where needed) the jobs of a batch at once, before its callbacks are applied one by one. */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void prepare(List<CallbackJob> jobs) {
-        Set<String> ids = new HashSet<>();
-        Map<String, String> toCreate = new HashMap<>();
-        for (CallbackJob job : jobs) {
-            ids.add(job.jobId());
-            if (job.tenantIfNew() != null) {
-                toCreate.put(job.jobId(), job.tenantIfNew());
-            }
-        }
-        ledger.lockAll(ids, toCreate, now());
     }
 
     /** A callback on a submission's own URL: the token already proved who issued it. */

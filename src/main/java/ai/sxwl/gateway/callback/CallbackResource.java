@@ -58,7 +58,7 @@ public class CallbackResource {
         ParsedCallback callback = parser.parse(body, false);
         String key = DedupeKey.of(CallbackRoute.TOKEN, submissionId, callback);
         // One submission's callbacks are applied in order: they name its job, or none yet.
-        return receive(CallbackRoute.TOKEN, key, submissionId, inbox.tokenJob(callback),
+        return receive(CallbackRoute.TOKEN, key, submissionId,
                 () -> inbox.onToken(submissionId, callback, key));
     }
 
@@ -67,12 +67,12 @@ public class CallbackResource {
     public CompletionStage<Map<String, Boolean>> onUntokened(byte[] body) {
         ParsedCallback callback = parser.parse(body, true);
         String key = DedupeKey.of(CallbackRoute.UNTOKENED, null, callback);
-        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(), inbox.untokenedJob(callback),
+        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(),
                 () -> inbox.onUntokened(callback, key));
     }
 
     private CompletionStage<Map<String, Boolean>> receive(CallbackRoute route, String key, String orderKey,
-                                                          CallbackJob job, Supplier<CallbackReceipt> apply) {
+                                                          Supplier<CallbackReceipt> apply) {
         if (recent.alreadyStored(key)) {
             metrics.count(route, ReceiptOutcome.DUPLICATE);
             return CompletableFuture.completedFuture(RECEIVED);
@@ -80,7 +80,7 @@ public class CallbackResource {
         CompletableFuture<Map<String, Boolean>> answer = new CompletableFuture<>();
         // The answer is written from the request's own I/O thread, not from the writer's, which goes on storing.
         Context context = Vertx.currentContext();
-        writer.store(orderKey, job, apply).whenComplete((outcome, failure) -> {
+        writer.store(orderKey, apply).whenComplete((outcome, failure) -> {
             if (context == null) {
                 settle(answer, route, key, outcome, failure);
             } else {

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -69,15 +68,14 @@ public class CallbackWriter {
     /**
      * Queues a callback for the writer of {@code orderKey}; completes once it is committed (or has failed).
      *
-     * @param job   the job it is about, if known: locked with the batch's other jobs before any is applied
      * @param apply applies the callback inside the batch's transaction and returns its receipt
      */
-    CompletableFuture<ReceiptOutcome> store(String orderKey, CallbackJob job, Supplier<CallbackReceipt> apply) {
+    CompletableFuture<ReceiptOutcome> store(String orderKey, Supplier<CallbackReceipt> apply) {
         if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
             return CompletableFuture.failedFuture(new QueueFull());
         }
-        Pending pending = new Pending(job, apply, new CompletableFuture<>());
+        Pending pending = new Pending(apply, new CompletableFuture<>());
         Lane lane = lanes.get(Math.floorMod(orderKey.hashCode(), lanes.size()));
         if (lane.closing || !lane.queue.offer(pending)) {
             queued.decrementAndGet();
@@ -93,7 +91,7 @@ public class CallbackWriter {
         }
     }
 
-    private record Pending(CallbackJob job, Supplier<CallbackReceipt> apply, CompletableFuture<ReceiptOutcome> done) {
+    private record Pending(Supplier<CallbackReceipt> apply, CompletableFuture<ReceiptOutcome> done) {
     }
 
     /** The answer of one callback within a batch: its receipt, or the problem it was refused with. */
@@ -150,7 +148,6 @@ public class CallbackWriter {
         List<Applied> applied = QuarkusTransaction.requiringNew().call(() -> {
             List<Applied> answers = new ArrayList<>(batch.size());
             List<CallbackReceipt> receipts = new ArrayList<>(batch.size());
-            inbox.prepare(batch.stream().map(Pending::job).filter(Objects::nonNull).toList());
             for (Pending pending : batch) {
                 try {
                     CallbackReceipt receipt = pending.apply.get();

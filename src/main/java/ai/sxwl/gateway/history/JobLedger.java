@@ -5,16 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.TreeSet;
 
 /**
  * The job state machine. All changes of a job go through here, inside the caller's transaction and under the job's
@@ -74,33 +70,6 @@ public class JobLedger {
         }
         record(job, STALLED, new StatusReport(job.status, null, null, DetectedBy.POLL, at));
         return true;
-    }
-
-    /**
-     * Locks the jobs a batch of reports is about, in one statement and in id order (two batches sharing jobs then
-     * wait for each other instead of deadlocking); those of {@code toCreate} (job id → tenant) that do not exist yet
-     * become new jobs without a status, as {@link #lockOrCreate} would make them. The reports then find their jobs in
-     * the persistence context without a statement of their own, and a new job is inserted once, with its first
-     * change already applied, instead of inserted and then updated. A job another replica inserts meanwhile makes
-     * the batch's insert fail; the caller then applies the batch one report at a time ({@link #lockOrCreate}).
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void lockAll(Set<String> jobIds, Map<String, String> toCreate, Instant at) {
-        if (jobIds.isEmpty()) {
-            return;
-        }
-        Set<String> missing = new TreeSet<>(toCreate.keySet());
-        lockedJobs(jobIds).forEach(job -> missing.remove(job.jobId));
-        for (String jobId : missing) {
-            em.persist(newJob(jobId, toCreate.get(jobId), at));
-        }
-    }
-
-    private List<Job> lockedJobs(Set<String> jobIds) {
-        return em.createQuery("FROM Job WHERE jobId IN :ids ORDER BY jobId", Job.class)
-                .setParameter("ids", jobIds)
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .getResultList();
     }
 
     /** The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. */
@@ -207,14 +176,5 @@ public class JobLedger {
                 .setParameter(4, searchText(jobId, null))
                 .executeUpdate();
         return Job.lock(jobId);
-    }
-
-    private static Job newJob(String jobId, String tenant, Instant at) {
-        Job job = new Job();
-        job.jobId = jobId;
-        job.tenant = tenant;
-        job.createdAt = at;
-        job.updatedAt = at;
-        return job;
     }
 }
