@@ -3,6 +3,7 @@ package ai.sxwl.gateway.callback;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** Callback authentication and trust. */
@@ -33,4 +34,11 @@ public interface CallbackConfig {
     /** Callbacks waiting to be stored, over all writers; beyond it a callback is answered 503 with Retry-After. */
     @WithDefault("10000")
     int maxQueued();
+
+    /**
+     * How long a callback may wait for its writer (stuck on a database that does not answer) before it is answered
+     * 503 with Retry-After; like the connection pool's acquisition timeout.
+     */
+    @WithDefault("5s")
+    Duration maxWait();
 }

@@ -10,11 +10,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -25,22 +28,30 @@ import java.util.function.Supplier;
  * writer of its job (or submission), so one job's callbacks are applied in arrival order, and two writers never
  * wait on each other's row locks.
  *
- * <p>A batch that fails as a whole (a database error) is stored again one callback per transaction, so that one
- * callback the database refuses fails alone; after two such failures in a row the database itself is the problem,
- * and the rest of the batch fails at once (the callers answer 503) instead of each waiting for its own timeout.
+ * <p>A batch the database refuses for a callback's data (a data exception or a broken constraint) is stored again
+ * one callback per transaction, so that the bad one fails alone. Any other failure is the database's (unreachable,
+ * timed out, no connection) and the whole batch is answered 503 at once, as each callback alone would be. A callback
+ * that waited {@code gateway.callback.max-wait} without its writer taking it (the writer is stuck on a database that
+ * does not answer) is taken out of the queue and answered 503 too: nothing of it was stored.
  */
 @ApplicationScoped
 public class CallbackWriter {
 
     private static final Logger LOG = Logger.getLogger(CallbackWriter.class);
-    private static final int FAILURES_THAT_MEAN_THE_DATABASE = 2;
     private static final long IDLE_CHECK_MILLIS = 200;
+    private static final long SWEEP_MILLIS = 100;
 
     private final CallbackInbox inbox;
     private final int batchSize;
     private final int maxQueued;
     private final List<Lane> lanes = new ArrayList<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final long maxWaitNanos;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "callback-writer-sweeper");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     CallbackWriter(CallbackInbox inbox, CallbackConfig config, MeterRegistry registry) {
         this.inbox = inbox;
@@ -48,6 +59,7 @@ public class CallbackWriter {
                 .description("Callbacks received and waiting for their writer to store them").register(registry);
         this.batchSize = config.batchSize();
         this.maxQueued = config.maxQueued();
+        this.maxWaitNanos = config.maxWait().toNanos();
         for (int i = 0; i < config.writers(); i++) {
             lanes.add(new Lane("callback-writer-" + i));
         }
@@ -55,10 +67,27 @@ public class CallbackWriter {
 
     void start(@Observes StartupEvent event) {
         lanes.forEach(Lane::start);
+        sweeper.scheduleWithFixedDelay(this::dropExpired, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Answers 503 for the callbacks that waited longer than max-wait and are still queued (oldest first). */
+    private void dropExpired() {
+        long now = System.nanoTime();
+        for (Lane lane : lanes) {
+            Pending head;
+            while ((head = lane.queue.peek()) != null && now - head.queuedAt > maxWaitNanos) {
+                if (lane.queue.remove(head)) { // else its writer took it just now
+                    queued.decrementAndGet();
+                    head.done.completeExceptionally(new Backlog("the callback waited "
+                            + maxWaitNanos / 1_000_000 + " ms without being stored"));
+                }
+            }
+        }
     }
 
     /** HTTP requests have been drained by now: store what is still queued, then stop. */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        sweeper.shutdownNow();
         lanes.forEach(Lane::close);
         for (Lane lane : lanes) {
             lane.thread.join(TimeUnit.SECONDS.toMillis(10));
@@ -73,25 +102,32 @@ public class CallbackWriter {
     CompletableFuture<ReceiptOutcome> store(String orderKey, Supplier<CallbackReceipt> apply) {
         if (queued.incrementAndGet() > maxQueued) {
             queued.decrementAndGet();
-            return CompletableFuture.failedFuture(new QueueFull());
+            return CompletableFuture.failedFuture(new Backlog("too many callbacks are waiting to be stored"));
         }
-        Pending pending = new Pending(apply, new CompletableFuture<>());
+        Pending pending = new Pending(apply, new CompletableFuture<>(), System.nanoTime());
         Lane lane = lanes.get(Math.floorMod(orderKey.hashCode(), lanes.size()));
         if (lane.closing || !lane.queue.offer(pending)) {
             queued.decrementAndGet();
-            return CompletableFuture.failedFuture(new QueueFull());
+            return CompletableFuture.failedFuture(new Backlog("the callback writers are stopping"));
         }
         return pending.done;
     }
 
-    /** More callbacks are waiting than {@code gateway.callback.max-queued}: the database is not keeping up. */
-    static final class QueueFull extends RuntimeException {
-        QueueFull() {
-            super("too many callbacks are waiting to be stored", null, false, false);
+    /** The database is not keeping up: a callback found the queue full, or waited too long in it. */
+    static final class Backlog extends RuntimeException {
+        Backlog(String message) {
+            super(message, null, false, false);
         }
     }
 
-    private record Pending(Supplier<CallbackReceipt> apply, CompletableFuture<ReceiptOutcome> done) {
+    /** A callback whose batch ended without answering it (only after an Error). */
+    static final class NotStored extends RuntimeException {
+        NotStored() {
+            super("the callback was not stored", null, false, false);
+        }
+    }
+
+    private record Pending(Supplier<CallbackReceipt> apply, CompletableFuture<ReceiptOutcome> done, long queuedAt) {
     }
 
     /** The answer of one callback within a batch: its receipt, or the problem it was refused with. */
@@ -105,6 +141,7 @@ public class CallbackWriter {
 
         Lane(String name) {
             thread = new Thread(this::run, name);
+            thread.setDaemon(true); // stop() drains it; a JVM that exits without stop() is not held up by it
         }
 
         void start() {
@@ -138,8 +175,13 @@ public class CallbackWriter {
                     storeBatch(batch);
                 } catch (RuntimeException e) {
                     storeOneByOne(batch, e);
+                } catch (Error e) {
+                    LOG.errorf(e, "Storing a batch of %d callbacks failed", batch.size());
+                } finally {
+                    // Whatever happened, no request waits for ever and the writer goes on (no-op for the answered).
+                    batch.forEach(pending -> pending.done.completeExceptionally(new NotStored()));
+                    batch.clear();
                 }
-                batch.clear();
             }
         }
     }
@@ -168,19 +210,14 @@ public class CallbackWriter {
     }
 
     private void storeOneByOne(List<Pending> batch, RuntimeException batchFailure) {
-        if (batch.size() == 1) {
-            batch.get(0).done.completeExceptionally(batchFailure);
+        if (batch.size() == 1 || !refusedForItsData(batchFailure)) {
+            // The database itself failed (unreachable, timed out, no connection): so would each callback alone.
+            batch.forEach(pending -> pending.done.completeExceptionally(batchFailure));
             return;
         }
         LOG.debugf("A batch of %d callbacks failed (%s); storing them one by one", batch.size(),
                 batchFailure.toString());
-        RuntimeException last = batchFailure;
-        int failuresInARow = 0;
         for (Pending pending : batch) {
-            if (failuresInARow >= FAILURES_THAT_MEAN_THE_DATABASE) {
-                pending.done.completeExceptionally(last);
-                continue;
-            }
             try {
                 answer(pending, QuarkusTransaction.requiringNew().call(() -> {
                     try {
@@ -191,13 +228,21 @@ public class CallbackWriter {
                         return new Applied(null, refused);
                     }
                 }));
-                failuresInARow = 0;
             } catch (RuntimeException e) {
-                last = e;
-                failuresInARow++;
                 pending.done.completeExceptionally(e);
             }
         }
+    }
+
+    /** A data exception (SQLState class 22) or a broken constraint (23): about one callback, not the database. */
+    static boolean refusedForItsData(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void answer(Pending pending, Applied applied) {

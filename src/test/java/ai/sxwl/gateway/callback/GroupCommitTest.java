@@ -22,6 +22,7 @@ import static ai.sxwl.gateway.testing.Callbacks.body;
 import static ai.sxwl.gateway.testing.Callbacks.onToken;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /**
@@ -104,6 +105,41 @@ class GroupCommitTest {
         assertNotEquals(db.rows("SELECT xmin::text AS x FROM job WHERE job_id = ?", firstJob).get(0).get("x"),
                 db.rows("SELECT xmin::text AS x FROM job WHERE job_id = ?", jobs.get(0)).get(0).get("x"),
                 "the first callback had its own transaction");
+    }
+
+    @Test
+    void aCallbackQueuedBehindAStuckWriterIsAnswered503AfterMaxWaitAndNothingOfItIsStored() throws Exception {
+        String firstJob = TestJobs.newJobId();
+        String firstSubmission = TestJobs.submission("acme", firstJob);
+        String secondJob;
+        String secondSubmission;
+        do {
+            secondJob = TestJobs.newJobId();
+            secondSubmission = TestJobs.submission("acme", secondJob);
+        } while (lane(secondSubmission) != lane(firstSubmission));
+
+        ExecutorService senders = Executors.newFixedThreadPool(2);
+        try (Connection blocker = dataSource.getConnection()) {
+            blocker.setAutoCommit(false);
+            try (Statement statement = blocker.createStatement()) {
+                statement.execute("LOCK TABLE callback_receipt IN ACCESS EXCLUSIVE MODE");
+            }
+            CompletableFuture<Integer> first = send(senders, tokens.mint(firstSubmission), firstJob);
+            await().atMost(Duration.ofSeconds(2)).until(() -> queued() == 0 && db.count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
+            CompletableFuture<Integer> second = send(senders, tokens.mint(secondSubmission), secondJob);
+
+            // max-wait is 2 s in tests, the statement timeout 3 s: the queued one is answered while the first waits.
+            assertEquals(503, second.get());
+            assertFalse(first.isDone(), "the writer was still stuck on the first callback");
+            blocker.rollback();
+            assertEquals(200, first.get());
+        } finally {
+            senders.shutdownNow();
+        }
+        assertEquals(0, db.count("SELECT count(*) FROM callback_receipt WHERE job_id = ?", secondJob));
+        assertEquals(0, db.count("SELECT count(*) FROM job WHERE job_id = ?", secondJob));
+        assertEquals(0.0, queued());
     }
 
     private CompletableFuture<Integer> send(ExecutorService senders, String token, String jobId) {

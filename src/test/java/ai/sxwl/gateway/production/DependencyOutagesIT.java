@@ -69,7 +69,7 @@ class DependencyOutagesIT {
     @Test
     void whileTheDatabaseIsUnreachableCallbacksGet503AndNothingAcknowledgedIsLost() throws Exception {
         ProductionStack stack = ProductionStack.get();
-        Duration outage = ProductionStack.FULL ? Duration.ofSeconds(30) : Duration.ofSeconds(5);
+        Duration outage = ProductionStack.FULL ? Duration.ofSeconds(30) : Duration.ofSeconds(7);
         Load traffic = new Load(List.of(gateway), 4, Load.Kind.UNTOKENED_CALLBACK);
         Thread.sleep(1000);
         stack.database.cut();

@@ -108,6 +108,7 @@ final class ProductionStack {
         env.put("QUARKUS_SHUTDOWN_DELAY", "2s");
         env.put("QUARKUS_SHUTDOWN_TIMEOUT", "5s");
         env.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "2s");
+        env.put("GATEWAY_CALLBACK_MAX_WAIT", "2s"); // a callback waits for the database no longer than for a connection
         replica.environment.putAll(env);
         return replica;
     }
