@@ -71,15 +71,9 @@ class GroupCommitTest {
         String unknownToken = tokens.mint(unknownSubmission);
 
         ExecutorService senders = Executors.newFixedThreadPool(QUEUED + 2);
-        try (Connection blocker = dataSource.getConnection()) {
+        try (Connection blocker = lockedReceipts()) {
             // The first callback's transaction waits on this lock while the others queue behind it.
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute("LOCK TABLE callback_receipt IN ACCESS EXCLUSIVE MODE");
-            }
-            CompletableFuture<Integer> first = send(senders, tokens.mint(firstSubmission), firstJob);
-            await().atMost(Duration.ofSeconds(2)).until(() -> queued() == 0 && db.count(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
+            CompletableFuture<Integer> first = sendAndAwaitItsWriterBlocked(senders, firstSubmission, firstJob);
             List<CompletableFuture<Integer>> queued = new ArrayList<>();
             for (int i = 0; i < QUEUED; i++) {
                 queued.add(send(senders, tokensOfQueued.get(i), jobs.get(i)));
@@ -119,14 +113,8 @@ class GroupCommitTest {
         } while (lane(secondSubmission) != lane(firstSubmission));
 
         ExecutorService senders = Executors.newFixedThreadPool(2);
-        try (Connection blocker = dataSource.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement statement = blocker.createStatement()) {
-                statement.execute("LOCK TABLE callback_receipt IN ACCESS EXCLUSIVE MODE");
-            }
-            CompletableFuture<Integer> first = send(senders, tokens.mint(firstSubmission), firstJob);
-            await().atMost(Duration.ofSeconds(2)).until(() -> queued() == 0 && db.count(
-                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
+        try (Connection blocker = lockedReceipts()) {
+            CompletableFuture<Integer> first = sendAndAwaitItsWriterBlocked(senders, firstSubmission, firstJob);
             CompletableFuture<Integer> second = send(senders, tokens.mint(secondSubmission), secondJob);
 
             // max-wait is 2 s in tests, the statement timeout 3 s: the queued one is answered while the first waits.
@@ -140,6 +128,24 @@ class GroupCommitTest {
         assertEquals(0, db.count("SELECT count(*) FROM callback_receipt WHERE job_id = ?", secondJob));
         assertEquals(0, db.count("SELECT count(*) FROM job WHERE job_id = ?", secondJob));
         assertEquals(0.0, queued());
+    }
+
+    /** A connection whose open transaction holds the receipts table: a writer's commit of receipts waits on it. */
+    private Connection lockedReceipts() throws Exception {
+        Connection blocker = dataSource.getConnection();
+        blocker.setAutoCommit(false);
+        try (Statement statement = blocker.createStatement()) {
+            statement.execute("LOCK TABLE callback_receipt IN ACCESS EXCLUSIVE MODE");
+        }
+        return blocker;
+    }
+
+    private CompletableFuture<Integer> sendAndAwaitItsWriterBlocked(ExecutorService senders, String submission,
+                                                                   String jobId) {
+        CompletableFuture<Integer> answer = send(senders, tokens.mint(submission), jobId);
+        await().atMost(Duration.ofSeconds(2)).until(() -> queued() == 0 && db.count(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
+        return answer;
     }
 
     private CompletableFuture<Integer> send(ExecutorService senders, String token, String jobId) {
