@@ -219,15 +219,7 @@ public class CallbackWriter {
                 batchFailure.toString());
         for (Pending pending : batch) {
             try {
-                answer(pending, QuarkusTransaction.requiringNew().call(() -> {
-                    try {
-                        CallbackReceipt receipt = pending.apply.get();
-                        inbox.storeReceipts(List.of(receipt));
-                        return new Applied(receipt, null);
-                    } catch (ProblemException refused) {
-                        return new Applied(null, refused);
-                    }
-                }));
+                storeBatch(List.of(pending));
             } catch (RuntimeException e) {
                 pending.done.completeExceptionally(e);
             }

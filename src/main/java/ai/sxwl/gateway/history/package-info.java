@@ -1,7 +1,8 @@
 /**
- * The job history: each job's current state, the state machine that decides whether a report changes it, and the
+ * The job history: each job's current state, the state machine that decides whether a report changes it, the
  * numbered list of its changes, and the record of each job submitted through the proxy ({@link
- * ai.sxwl.gateway.history.Submission}), which the callback route reads and the submit proxy writes. Every change is announced in its own transaction as a {@link
- * ai.sxwl.gateway.history.JobChanged} event, which the publishers turn into outbox rows.
+ * ai.sxwl.gateway.history.Submission}), which the callback route reads and the submit proxy writes. Every change is
+ * announced in its own transaction as a {@link ai.sxwl.gateway.history.JobChanged} event, which the publishers turn
+ * into outbox rows.
  */
 package ai.sxwl.gateway.history;

@@ -1,9 +1,10 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobStatus;
-import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.history.Submission;
+import ai.sxwl.gateway.publish.CloudEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -82,10 +83,8 @@ public class DeliveryFanOut {
 
     /** The submit proxy's callbackUrl of the job, if it came through the proxy. */
     private static String callbackTarget(JobChanged change) {
-        if (change.submissionJson() == null) {
-            return null;
-        }
-        Submission submission = Submission.find("jobId", change.jobId()).firstResult();
+        Job job = Job.findById(change.jobId()); // the changed job, already in this transaction: no query
+        Submission submission = job.submissionId == null ? null : Submission.findById(job.submissionId);
         return submission == null ? null : submission.callbackTarget;
     }
 

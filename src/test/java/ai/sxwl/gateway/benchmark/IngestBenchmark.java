@@ -24,8 +24,10 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -107,18 +109,18 @@ public final class IngestBenchmark {
             }
             System.out.println();
             for (double[] r : ratios) {
-                line(String.format("c=%-4.0f ingest %,.0f/s = %.2f x the HTTP ceiling (%,.0f/s), %.2f x pgbench's insert"
+                System.out.println(String.format("c=%-4.0f ingest %,.0f/s = %.2f x the HTTP ceiling (%,.0f/s), %.2f x pgbench's insert"
                         + " (%,.0f tps)", r[0], r[1], r[1] / r[2], r[2], r[1] / r[3], r[3]));
             }
             for (int rate : rates) {
                 endToEnd(gateway, kafka, rate);
             }
             Map<String, Long> memory = memory(gateway.pid());
-            line(String.format("gateway RSS: peak %d MB, after the run %d MB (JVM flags: %s)",
+            System.out.println(String.format("gateway RSS: peak %d MB, after the run %d MB (JVM flags: %s)",
                     memory.get("VmHWM") / 1024, memory.get("VmRSS") / 1024, jvm));
             gateway.stop(); // an orderly stop, which writes the JFR recording
         }
-        line("machine: " + Runtime.getRuntime().availableProcessors() + " cores; " + LocalDate.now()
+        System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores; " + LocalDate.now()
                 + "; PostgreSQL, the Kafka broker, wrk and the gateway on it; command: scripts/bench-ingest.sh");
         if (!jfr.isEmpty()) {
             IngestJfrHotspots.print(Path.of(jfr));
@@ -281,7 +283,7 @@ public final class IngestBenchmark {
         Arrays.sort(got);
         long[] ok = Arrays.copyOf(answered, answers.get());
         Arrays.sort(ok);
-        line(String.format("end to end at %,d/s: %,d of %,d events received, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
+        System.out.println(String.format("end to end at %,d/s: %,d of %,d events received, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
                         + " (the callback's 200: p50 %.1f ms, p99 %.1f ms); %d callbacks not answered 200", rate,
                 got.length, latencies.length, percentile(got, 50) / 1e6, percentile(got, 99) / 1e6,
                 got.length == 0 ? 0 : got[got.length - 1] / 1e6, percentile(ok, 50) / 1e6, percentile(ok, 99) / 1e6,
@@ -306,13 +308,13 @@ public final class IngestBenchmark {
                 run.generatorCores);
     }
 
-    private static void line(String text) {
-        System.out.println(text);
-    }
-
     /** utime + stime of a process, in clock ticks (1/100 s). */
     private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime from a /proc/.../stat line (fields 14 and 15, counted after the parenthesized name). */
+    private static long ticks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
@@ -325,8 +327,7 @@ public final class IngestBenchmark {
                 try {
                     String stat = Files.readString(process.resolve("stat"));
                     if (stat.contains("(postgres)")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ticks(stat);
                     }
                 } catch (IOException gone) {
                     // the process ended
@@ -348,7 +349,7 @@ public final class IngestBenchmark {
 
     /** CPU ticks per kind of thread (the thread's name with its numbers left out). */
     private static Map<String, Long> threadTicks(long pid) throws IOException {
-        Map<String, Long> ticks = new java.util.TreeMap<>();
+        Map<String, Long> ticks = new TreeMap<>();
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 String stat;
@@ -358,8 +359,7 @@ public final class IngestBenchmark {
                     continue; // the thread ended
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("\\d+", "N");
-                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                ticks.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+                ticks.merge(name, ticks(stat), Long::sum);
             }
         }
         return ticks;
@@ -367,7 +367,7 @@ public final class IngestBenchmark {
 
     /** VmHWM (peak RSS) and VmRSS, in kB. */
     private static Map<String, Long> memory(long pid) throws IOException {
-        Map<String, Long> values = new ConcurrentHashMap<>();
+        Map<String, Long> values = new HashMap<>();
         for (String status : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
             String[] parts = status.split("\\s+");
             if (parts[0].equals("VmHWM:") || parts[0].equals("VmRSS:")) {

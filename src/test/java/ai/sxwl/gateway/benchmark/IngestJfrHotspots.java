@@ -65,18 +65,15 @@ final class IngestJfrHotspots {
         System.out.printf("%nJFR execution samples of the whole run: %,d%n", samples);
         int total = Math.max(samples, 1);
         System.out.println("share of samples with the component on the stack:");
-        components.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        top(components, total, COMPONENTS.size());
         System.out.println("share of samples spent in the component's own code (top of the stack):");
-        self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-                .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        top(self, total, COMPONENTS.size() + 1);
         System.out.println("by thread:");
         top(threads, total, 10);
         System.out.println("by the innermost gateway method on the stack (what the gateway asked for):");
         top(gatewayMethods, total, 15);
         System.out.println("hottest methods (top of the stack):");
-        topMethods.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(15)
-                .forEach(e -> System.out.printf("  %5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey()));
+        top(topMethods, total, 15);
     }
 
     private static void top(Map<String, Integer> counts, int total, int limit) {
