@@ -4,7 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * Work that one replica at a time may do (the outbox relay, so that per-job order holds on the topic; retention): on
+ * Work that one replica at a time may do (the outbox relay, so that per-job order holds on the topic; retention; the
+ * events feed's sequencer, so that feed positions follow commit order): on
  * PostgreSQL a transaction-scoped advisory lock (released at commit or rollback, also when a replica dies); the
  * embedded H2 variant is single-node and needs none.
  */
@@ -14,7 +15,8 @@ public class ClusterLock {
     /** The locks, each an arbitrary constant among this database's advisory locks. */
     public enum Name {
         OUTBOX_RELAY(0x5358574C_0001L),
-        RETENTION(0x5358574C_0002L);
+        RETENTION(0x5358574C_0002L),
+        EVENT_FEED(0x5358574C_0003L);
 
         private final long key;
 

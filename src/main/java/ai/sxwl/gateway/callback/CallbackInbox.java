@@ -54,7 +54,8 @@ public class CallbackInbox {
 
     /** A callback on a submission's own URL: the token already proved who issued it. */
     @Transactional(value = Transactional.TxType.MANDATORY, dontRollbackOn = ProblemException.class)
-    public CallbackReceipt onToken(String submissionId, ParsedCallback callback, String dedupeKey) {
+    public CallbackReceipt onToken(String submissionId, ParsedCallback callback, String dedupeKey,
+                                   String traceparent) {
         Instant now = now();
         Submission submission = Submission.lock(submissionId);
         if (submission == null) {
@@ -68,7 +69,7 @@ public class CallbackInbox {
                     ReceiptOutcome.UNCONFIRMED, "job id not known yet", now);
         }
         JobOwner owner = new JobOwner(submission.tenant, submission.id, submission.spec);
-        ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, owner, report(callback, now)));
+        ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, owner, report(callback, now, traceparent)));
         return CallbackReceipt.of(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
     }
 
@@ -77,12 +78,13 @@ public class CallbackInbox {
      * reconciler asks at once).
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public CallbackReceipt onUntokened(ParsedCallback callback, String dedupeKey) {
+    public CallbackReceipt onUntokened(ParsedCallback callback, String dedupeKey, String traceparent) {
         Instant now = now();
         String jobId = callback.jobId();
         ReceiptOutcome outcome;
         if (trustUntokened) {
-            outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant), report(callback, now)));
+            outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant),
+                    report(callback, now, traceparent)));
         } else {
             outcome = unconfirmedOutcome(Job.findById(jobId), callback);
             if (outcome == ReceiptOutcome.UNCONFIRMED && !canConfirm) {
@@ -134,9 +136,9 @@ public class CallbackInbox {
         return named;
     }
 
-    private static StatusReport report(ParsedCallback callback, Instant at) {
+    private static StatusReport report(ParsedCallback callback, Instant at, String traceparent) {
         return new StatusReport(callback.status().jobStatus(), callback.status(), callback.url(), DetectedBy.CALLBACK,
-                at);
+                at, traceparent);
     }
 
     /**

@@ -1,9 +1,12 @@
 package ai.sxwl.gateway.callback;
 
+import ai.sxwl.gateway.TraceContext;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -53,28 +56,34 @@ public class CallbackResource {
     @POST
     @Path("{token}")
     @Operation(summary = "Callback URL injected by the submit proxy (one per submission)")
-    public CompletionStage<Map<String, Boolean>> onToken(@RestPath String token, byte[] body) {
+    public CompletionStage<Map<String, Boolean>> onToken(@RestPath String token,
+                                                         @HeaderParam("traceparent") String traceparent,
+                                                         HttpServerRequest request, byte[] body) {
         String submissionId = tokens.verify(token).orElseThrow(CallbackInbox::unknownCallbackUrl);
         ParsedCallback callback = parser.parse(body, false);
         String key = DedupeKey.of(CallbackRoute.TOKEN, submissionId, callback);
+        String trace = TraceContext.of(traceparent); // taken here: the writer's thread has no request
         // One submission's callbacks are applied in order: they name its job, or none yet.
-        return receive(CallbackRoute.TOKEN, key, submissionId,
-                () -> inbox.onToken(submissionId, callback, key));
+        return receive(new CallbackLine(CallbackRoute.TOKEN, callback.jobId(), request), key, submissionId,
+                () -> inbox.onToken(submissionId, callback, key, trace));
     }
 
     @POST
     @Operation(summary = "Shared callback URL for jobs submitted to SXWL directly (confirmed by job_status)")
-    public CompletionStage<Map<String, Boolean>> onUntokened(byte[] body) {
+    public CompletionStage<Map<String, Boolean>> onUntokened(@HeaderParam("traceparent") String traceparent,
+                                                             HttpServerRequest request, byte[] body) {
         ParsedCallback callback = parser.parse(body, true);
         String key = DedupeKey.of(CallbackRoute.UNTOKENED, null, callback);
-        return receive(CallbackRoute.UNTOKENED, key, callback.jobId(),
-                () -> inbox.onUntokened(callback, key));
+        String trace = TraceContext.of(traceparent);
+        return receive(new CallbackLine(CallbackRoute.UNTOKENED, callback.jobId(), request), key, callback.jobId(),
+                () -> inbox.onUntokened(callback, key, trace));
     }
 
-    private CompletionStage<Map<String, Boolean>> receive(CallbackRoute route, String key, String orderKey,
+    private CompletionStage<Map<String, Boolean>> receive(CallbackLine line, String key, String orderKey,
                                                           Supplier<CallbackReceipt> apply) {
         if (recent.alreadyStored(key)) {
-            metrics.count(route, ReceiptOutcome.DUPLICATE);
+            metrics.count(line.route(), ReceiptOutcome.DUPLICATE);
+            line.stored(ReceiptOutcome.DUPLICATE);
             return CompletableFuture.completedFuture(RECEIVED);
         }
         CompletableFuture<Map<String, Boolean>> answer = new CompletableFuture<>();
@@ -82,23 +91,26 @@ public class CallbackResource {
         Context context = Vertx.currentContext();
         writer.store(orderKey, apply).whenComplete((outcome, failure) -> {
             if (context == null) {
-                settle(answer, route, key, outcome, failure);
+                settle(answer, line, key, outcome, failure);
             } else {
-                context.runOnContext(ignored -> settle(answer, route, key, outcome, failure));
+                context.runOnContext(ignored -> settle(answer, line, key, outcome, failure));
             }
         });
         return answer;
     }
 
-    private void settle(CompletableFuture<Map<String, Boolean>> answer, CallbackRoute route, String key,
+    private void settle(CompletableFuture<Map<String, Boolean>> answer, CallbackLine line, String key,
                         ReceiptOutcome outcome, Throwable failure) {
         if (failure == null) {
             recent.remember(key);
-            metrics.count(route, outcome);
+            metrics.count(line.route(), outcome);
+            line.stored(outcome);
             answer.complete(RECEIVED);
         } else if (failure instanceof ProblemException problem) {
+            line.refused(problem.problem().status());
             answer.completeExceptionally(problem);
         } else {
+            line.refused(503);
             LOG.warnf("Cannot store a callback (answered 503): %s", failure.toString());
             answer.completeExceptionally(ProblemException.unavailable(
                     "The callback could not be stored; send it again later.", RETRY_AFTER_SECONDS));

@@ -52,4 +52,14 @@ public class JobEvent extends PanacheEntityBase {
 
     @Column(name = "occurred_at")
     public Instant occurredAt;
+
+    /** The job's tenant, so that a tenant's events feed is one index range. */
+    public String tenant;
+
+    /** Its place in the events feed, given after it committed ({@code FeedSequencer}); null until then. */
+    @Column(name = "feed_position", insertable = false, updatable = false)
+    public Long feedPosition;
+
+    /** The W3C trace context of the request (or poll) that caused the change, or null. */
+    public String traceparent;
 }

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.TraceContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,14 +52,16 @@ public class JobLedger {
      * Records that the proxy submitted a job: its first change, unless a callback for it overtook the answer.
      *
      * @param expectedEndAt for a timed job (stopType 1) submit time + stopTime, else null
+     * @param traceparent   the submit request's trace context, or null
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public ReportOutcome submitted(String jobId, JobOwner owner, Instant at, Instant expectedEndAt) {
+    public ReportOutcome submitted(String jobId, JobOwner owner, Instant at, Instant expectedEndAt,
+                                   String traceparent) {
         Job job = lockOrCreate(jobId, owner, at);
         if (job.expectedEndAt == null) {
             job.expectedEndAt = expectedEndAt;
         }
-        return apply(job, new StatusReport(JobStatus.SUBMITTED, null, null, DetectedBy.SUBMIT, at));
+        return apply(job, new StatusReport(JobStatus.SUBMITTED, null, null, DetectedBy.SUBMIT, at, traceparent));
     }
 
     /** A timed job runs past its expected end plus the grace period: one {@code stalled} event, its state unchanged. */
@@ -68,7 +71,7 @@ public class JobLedger {
                 STALLED) > 0) {
             return false;
         }
-        record(job, STALLED, new StatusReport(job.status, null, null, DetectedBy.POLL, at));
+        record(job, STALLED, new StatusReport(job.status, null, null, DetectedBy.POLL, at, TraceContext.current()));
         return true;
     }
 
@@ -132,11 +135,13 @@ public class JobLedger {
         event.modelUrl = job.modelUrl;
         event.modelUrlExpiresAt = job.modelUrlExpiresAt;
         event.occurredAt = report.at();
+        event.tenant = job.tenant;
+        event.traceparent = report.traceparent();
         event.persist();
 
         changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
                 report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
-                job.submission));
+                job.submission, report.traceparent()));
     }
 
     /**

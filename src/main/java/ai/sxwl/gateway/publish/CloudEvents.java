@@ -3,6 +3,7 @@ package ai.sxwl.gateway.publish;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobStatus;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -12,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Set;
 
 /**
  * Writes a job change as a CloudEvents 1.0 JSON object in structured mode (SPEC section 4). The same change always
@@ -23,6 +25,9 @@ public class CloudEvents {
     public static final String CONTENT_TYPE = "application/cloudevents+json";
     public static final String TYPE_PREFIX = "ai.sxwl.job.";
     static final String SOURCE = "/sxwl-gateway";
+    /** Every event type, by its short name ({@code succeeded} for {@code ai.sxwl.job.succeeded}). */
+    public static final Set<String> SHORT_TYPES = Set.of("submitted", "running", "succeeded", "failed", "cancelled",
+            "lost", JobLedger.STALLED, JobLedger.MODEL_AVAILABLE);
 
     private final ObjectWriter writer;
     private final ThreadLocal<Serialized> lastSerialized = new ThreadLocal<>();
@@ -68,7 +73,8 @@ public class CloudEvents {
                 timestamp(change.modelUrlExpiresAt()), change.detectedBy().wire(), change.tenant(),
                 change.submissionJson());
         Envelope envelope = new Envelope("1.0", eventId(change), SOURCE, TYPE_PREFIX + change.type(), change.jobId(),
-                timestamp(change.occurredAt()), "application/json", change.jobId(), sequence(change.seq()), data);
+                timestamp(change.occurredAt()), "application/json", change.jobId(), sequence(change.seq()),
+                change.traceparent(), data);
         try {
             return writer.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
@@ -90,9 +96,10 @@ public class CloudEvents {
     }
 
     @JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "partitionkey",
-            "sequence", "data"})
+            "sequence", "traceparent", "data"})
     record Envelope(String specversion, String id, String source, String type, String subject, String time,
-                    String datacontenttype, String partitionkey, String sequence, Data data) {
+                    String datacontenttype, String partitionkey, String sequence,
+                    @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent, Data data) {
     }
 
     @JsonPropertyOrder({"jobId", "status", "previousStatus", "upstreamStatus", "modelUrl", "modelUrlExpiresAt",

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.TraceContext;
 import ai.sxwl.gateway.history.DetectedBy;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobLedger;
@@ -61,7 +62,7 @@ public class PollRecorder {
         JobStatus reported = answer.status().jobStatus();
         boolean claimedByCallback = hasUnconfirmed(jobId, answer.status());
         StatusReport report = new StatusReport(reported, answer.status(), answer.url(),
-                claimedByCallback ? DetectedBy.CALLBACK : DetectedBy.POLL, now);
+                claimedByCallback ? DetectedBy.CALLBACK : DetectedBy.POLL, now, TraceContext.current());
         ReportOutcome outcome = ledger.report(jobId, JobOwner.tenant(job.tenant), report);
         if (outcome == ReportOutcome.APPLIED && reported.terminal() && !claimedByCallback) {
             missedCallbacksRecovered.increment();
@@ -97,7 +98,7 @@ public class PollRecorder {
         job.notFoundPolls++;
         if (job.notFoundPolls >= lostAfter) {
             ledger.report(jobId, JobOwner.tenant(job.tenant),
-                    new StatusReport(JobStatus.LOST, null, null, DetectedBy.POLL, now));
+                    new StatusReport(JobStatus.LOST, null, null, DetectedBy.POLL, now, TraceContext.current()));
             lost.increment();
         } else {
             job.nextPollAt = schedule.next(job, job.quietPolls + job.notFoundPolls, now);

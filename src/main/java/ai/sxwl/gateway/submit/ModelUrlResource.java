@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.TraceContext;
 import ai.sxwl.gateway.history.DetectedBy;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobLedger;
@@ -14,6 +15,7 @@ import ai.sxwl.gateway.upstream.SxwlClient;
 import ai.sxwl.gateway.upstream.UpstreamJobStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -47,7 +49,7 @@ public class ModelUrlResource {
 
     @GET
     @Operation(summary = "The model URL of a succeeded job and its expiry (from Expires=); 410 once expired")
-    public ModelUrl get(@RestPath String jobId) {
+    public ModelUrl get(@RestPath String jobId, @HeaderParam("traceparent") String traceparent) {
         Job job = Job.ownedBy(jobId, tenant.name());
         if (job.status != JobStatus.SUCCEEDED) {
             throw ProblemException.of(404, "Not Found", "Job " + jobId + " is " + job.status.wire()
@@ -68,7 +70,8 @@ public class ModelUrlResource {
         }
         // Through the ledger like any report: a fresher URL is a model_available event for consumers too.
         QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(job.tenant),
-                new StatusReport(JobStatus.SUCCEEDED, UpstreamStatus.SUCCESS, answer.url(), DetectedBy.POLL, now)));
+                new StatusReport(JobStatus.SUCCEEDED, UpstreamStatus.SUCCESS, answer.url(), DetectedBy.POLL, now,
+                        TraceContext.of(traceparent))));
         return new ModelUrl(jobId, answer.url(), expiresAt);
     }
 

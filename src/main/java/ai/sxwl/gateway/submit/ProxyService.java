@@ -31,8 +31,12 @@ public class ProxyService {
         this.ledger = ledger;
     }
 
-    /** The status in upstream's shape: {@code {"status": ..., "url": ...}}. */
-    StatusAnswer status(Tenant tenant, String jobId) {
+    /**
+     * The status in upstream's shape: {@code {"status": ..., "url": ...}}.
+     *
+     * @param traceparent the trace context to store with a change this answer brings, or null
+     */
+    StatusAnswer status(Tenant tenant, String jobId, String traceparent) {
         Job job = ownJob(tenant, jobId);
         if (job.status != null && job.status.terminal()) {
             return switch (job.status) {
@@ -45,17 +49,18 @@ public class ProxyService {
         UpstreamJobStatus answer = upstream.status(token(tenant), jobId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(tenant.name()),
-                new StatusReport(answer.status().jobStatus(), answer.status(), answer.url(), DetectedBy.POLL, now)));
+                new StatusReport(answer.status().jobStatus(), answer.status(), answer.url(), DetectedBy.POLL, now,
+                        traceparent)));
         return new StatusAnswer(answer.status().wire(), answer.url() == null ? "" : answer.url());
     }
 
     /** Deletes the job upstream, then records it as cancelled (a job that had already ended stays as it was). */
-    void delete(Tenant tenant, String jobId) {
+    void delete(Tenant tenant, String jobId, String traceparent) {
         ownJob(tenant, jobId);
         upstream.delete(token(tenant), jobId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(tenant.name()),
-                new StatusReport(JobStatus.CANCELLED, null, null, DetectedBy.CANCEL, now)));
+                new StatusReport(JobStatus.CANCELLED, null, null, DetectedBy.CANCEL, now, traceparent)));
     }
 
     private static Job ownJob(Tenant tenant, String jobId) {

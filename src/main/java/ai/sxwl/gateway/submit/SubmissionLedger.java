@@ -65,7 +65,7 @@ public class SubmissionLedger {
     }
 
     /** Upstream created the job: record it, with its first change (submitted), and the answer given. */
-    void created(String submissionId, String jobId, Duration timedRun, Answer answer) {
+    void created(String submissionId, String jobId, Duration timedRun, Answer answer, String traceparent) {
         QuarkusTransaction.requiringNew().run(() -> {
             Submission submission = Submission.lock(submissionId);
             if (submission.jobId == null) {
@@ -77,7 +77,7 @@ public class SubmissionLedger {
             remember(submission, answer);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             jobs.submitted(jobId, new JobOwner(submission.tenant, submission.id, submission.spec), now,
-                    timedRun == null ? null : submission.createdAt.plus(timedRun));
+                    timedRun == null ? null : submission.createdAt.plus(timedRun), traceparent);
         });
     }
 

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.TraceContext;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -56,12 +57,14 @@ public class SubmitResource {
     @Operation(summary = "Create a job (SXWL userJob); the callbackUrl becomes this job's downstream webhook")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, description = "The SXWL job spec")))
-    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey, byte[] body) {
+    public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @HeaderParam("traceparent") String traceparent, byte[] body) {
         if (body.length > MAX_SPEC_BYTES) {
             throw ProblemException.of(413, "Content Too Large",
                     "A job spec is at most " + MAX_SPEC_BYTES + " bytes; this one has " + body.length + ".");
         }
-        return submit.submit(tenant.get(), idempotencyKey, readJson(body)).toResponse();
+        return submit.submit(tenant.get(), idempotencyKey, readJson(body), TraceContext.of(traceparent))
+                .toResponse();
     }
 
     private JsonNode readJson(byte[] body) {
@@ -75,15 +78,16 @@ public class SubmitResource {
     @POST
     @Path("/job_status")
     @Operation(summary = "A job's status (answered from history once the job has ended)")
-    public ProxyService.StatusAnswer status(JobIdRequest request) {
-        return proxy.status(tenant.get(), JobIdRequest.validated(request));
+    public ProxyService.StatusAnswer status(@HeaderParam("traceparent") String traceparent,
+                                            JobIdRequest request) {
+        return proxy.status(tenant.get(), JobIdRequest.validated(request), TraceContext.of(traceparent));
     }
 
     @POST
     @Path("/job_del")
     @Operation(summary = "Delete a job upstream and record it as cancelled")
-    public Map<String, Object> delete(JobIdRequest request) {
-        proxy.delete(tenant.get(), JobIdRequest.validated(request));
+    public Map<String, Object> delete(@HeaderParam("traceparent") String traceparent, JobIdRequest request) {
+        proxy.delete(tenant.get(), JobIdRequest.validated(request), TraceContext.of(traceparent));
         return Map.of();
     }
 

@@ -56,7 +56,8 @@ public class SubmitService {
         this.replayWait = upstreamConfig.readTimeout().plusSeconds(5);
     }
 
-    Answer submit(Tenant tenant, String idempotencyKey, JsonNode body) {
+    /** @param traceparent the submit request's trace context, stored with the job's first change (or null) */
+    Answer submit(Tenant tenant, String idempotencyKey, JsonNode body, String traceparent) {
         JobSpec spec = validator.validate(body);
         checkIdempotencyKey(idempotencyKey);
         String token = tenant.upstreamToken().orElseThrow(() -> ProblemException.of(502, "Bad Gateway",
@@ -79,7 +80,7 @@ public class SubmitService {
             throw e;
         }
         Answer answer = new Answer(200, mapper.createObjectNode().put("job_id", jobId).toString());
-        submissions.created(submissionId, jobId, spec.timedRun(), answer);
+        submissions.created(submissionId, jobId, spec.timedRun(), answer, traceparent);
         return answer;
     }
 

@@ -49,6 +49,9 @@ public class Delivery extends PanacheEntityBase {
 
     public String body;
 
+    /** The W3C trace context of the change, sent as the traceparent header; null when the change had none. */
+    public String traceparent;
+
     public DeliveryState state;
 
     /** Failed attempts since it was last (re)queued: the position in the retry schedule. */

@@ -150,7 +150,8 @@ public class DeliveryDispatcher {
         }
         long timestamp = Instant.now().getEpochSecond();
         String signature = WebhookSigner.signature(claim.messageId(), timestamp, claim.body(), claim.secrets());
-        sender.send(claim.url(), address, claim.messageId(), timestamp, signature, claim.body(), deadline)
+        sender.send(claim.url(), address, claim.messageId(), timestamp, signature, claim.body(),
+                        claim.traceparent(), deadline)
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         attempt.settle(done.result().status(), done.result().retryAfter(), done.result().excerpt(),

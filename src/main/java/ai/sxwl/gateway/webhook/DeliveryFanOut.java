@@ -74,6 +74,7 @@ public class DeliveryFanOut {
         delivery.eventId = CloudEvents.eventId(change);
         delivery.eventType = CloudEvents.TYPE_PREFIX + change.type();
         delivery.body = body;
+        delivery.traceparent = change.traceparent();
         delivery.state = DeliveryState.PENDING;
         delivery.nextAttemptAt = now;
         delivery.createdAt = now;

@@ -58,7 +58,8 @@ public class DeliveryRecorder {
     }
 
     /** A claimed delivery, with what an attempt needs. */
-    record Claim(long id, String messageId, String url, String body, String endpoint, String[] secrets) {
+    record Claim(long id, String messageId, String url, String body, String traceparent, String endpoint,
+                 String[] secrets) {
     }
 
     /** Claims up to {@code limit} due deliveries, in three queries (ids, deliveries, subscriptions) whatever the count. */
@@ -75,6 +76,7 @@ public class DeliveryRecorder {
                         .map(d -> d.subscriptionId).filter(Objects::nonNull).distinct().toList()).stream()
                 .collect(Collectors.toMap(sub -> sub.id, sub -> sub));
         Map<String, String[]> tenantSecrets = new HashMap<>();
+        Map<String, SubscriptionRate> rates = new HashMap<>();
         List<Claim> claims = new ArrayList<>();
         for (Delivery delivery : deliveries) {
             String[] secrets;
@@ -85,6 +87,12 @@ public class DeliveryRecorder {
                     delivery.nextAttemptAt = null; // parked until the subscription is enabled again
                     continue;
                 }
+                Instant allowedAt = rates.computeIfAbsent(subscription.id, id -> new SubscriptionRate(subscription))
+                        .take(now);
+                if (allowedAt != null) {
+                    delivery.nextAttemptAt = allowedAt; // over the subscription's rate: not attempted before then
+                    continue;
+                }
                 secrets = subscription.signingSecrets(now);
                 endpoint = subscription.id;
             } else {
@@ -93,8 +101,10 @@ public class DeliveryRecorder {
                 endpoint = "job:" + URI.create(delivery.url).getHost();
             }
             delivery.nextAttemptAt = leaseUntil;
-            claims.add(new Claim(delivery.id, delivery.messageId, delivery.url, delivery.body, endpoint, secrets));
+            claims.add(new Claim(delivery.id, delivery.messageId, delivery.url, delivery.body, delivery.traceparent,
+                    endpoint, secrets));
         }
+        rates.values().forEach(rate -> rate.save(em));
         return claims;
     }
 

@@ -108,6 +108,7 @@ public class ReplayResource {
             delivery.eventId = CloudEvents.eventId(change);
             delivery.eventType = CloudEvents.TYPE_PREFIX + event.type;
             delivery.body = cloudEvents.toJson(change);
+            delivery.traceparent = change.traceparent();
             DeliveryFanOut.replay(delivery, now);
             queued++;
         }

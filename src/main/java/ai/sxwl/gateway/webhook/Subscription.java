@@ -47,6 +47,14 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "previous_secret_until")
     public Instant previousSecretUntil;
 
+    /** At most this many attempts a second to the URL, across replicas (approximately); null for no limit. */
+    @Column(name = "rate_limit_per_second")
+    public Integer rateLimitPerSecond;
+
+    /** The rate limit's state: see {@link SubscriptionRate}. Written by the dispatcher alone, column by column. */
+    @Column(name = "rate_next_at", insertable = false, updatable = false)
+    public Instant rateNextAt;
+
     @Column(name = "failing_since")
     public Instant failingSince;
 

@@ -1,7 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.egress.UrlGuard;
-import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -40,9 +39,11 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public class SubscriptionResource {
 
-    static final Set<String> EVENT_TYPES = Set.of("submitted", "running", "succeeded", "failed", "cancelled", "lost",
-            JobLedger.STALLED, JobLedger.MODEL_AVAILABLE);
     private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final int MAX_RATE_PER_SECOND = 10_000;
+    private static final String RATE_RULE = "must be a whole number of attempts per second from 1 to "
+            + MAX_RATE_PER_SECOND + " (0 on PATCH removes the limit)";
 
     private final CurrentTenant tenant;
     private final UrlGuard guard;
@@ -56,19 +57,25 @@ public class SubscriptionResource {
         this.dispatcher = dispatcher;
     }
 
-    /** Create or change a subscription; absent fields are left as they are on PATCH. */
+    /**
+     * Create or change a subscription; absent fields are left as they are on PATCH.
+     *
+     * @param rateLimitPerSecond at most this many attempts a second to the URL (1-10000); absent for no limit, and 0
+     *                           on PATCH removes the limit
+     */
     public record SubscriptionRequest(String url, List<String> eventTypes, String jobId, String description,
-                                      Boolean enabled) {
+                                      Boolean enabled, Integer rateLimitPerSecond) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SubscriptionView(String id, String url, List<String> eventTypes, String jobId, String description,
-                                   boolean enabled, String disabledReason, Instant createdAt, Instant updatedAt,
-                                   String secret) {
+                                   boolean enabled, String disabledReason, Integer rateLimitPerSecond,
+                                   Instant createdAt, Instant updatedAt, String secret) {
         static SubscriptionView of(Subscription s, String shownSecret) {
             return new SubscriptionView(s.id, s.url, s.eventTypes == null ? null
                     : s.eventTypeSet().stream().sorted().map(t -> CloudEvents.TYPE_PREFIX + t).toList(),
-                    s.jobId, s.description, s.enabled, s.disabledReason, s.createdAt, s.updatedAt, shownSecret);
+                    s.jobId, s.description, s.enabled, s.disabledReason, s.rateLimitPerSecond, s.createdAt,
+                    s.updatedAt, shownSecret);
         }
     }
 
@@ -83,6 +90,9 @@ public class SubscriptionResource {
         String url = checkedUrl(request.url(), errors);
         String types = eventTypes(request.eventTypes(), errors);
         checkOptional(request, errors);
+        if (request.rateLimitPerSecond() != null && request.rateLimitPerSecond() == 0) {
+            errors.add(new FieldError("rateLimitPerSecond", RATE_RULE));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.invalid("The subscription breaks " + errors.size() + " rule(s).",
                     errors));
@@ -96,6 +106,7 @@ public class SubscriptionResource {
         subscription.jobId = request.jobId();
         subscription.description = request.description();
         subscription.enabled = request.enabled() == null || request.enabled();
+        subscription.rateLimitPerSecond = request.rateLimitPerSecond();
         subscription.secret = WebhookSigner.newSecret();
         subscription.createdAt = now;
         subscription.updatedAt = now;
@@ -119,7 +130,7 @@ public class SubscriptionResource {
     @PATCH
     @Path("/{id}")
     @Transactional
-    @Operation(summary = "Change url, event types, job filter, description or enabled")
+    @Operation(summary = "Change url, event types, job filter, description, rate limit (0: none) or enabled")
     public SubscriptionView patch(@RestPath String id, SubscriptionRequest request) {
         Subscription subscription = own(id);
         if (request == null) {
@@ -146,6 +157,9 @@ public class SubscriptionResource {
         }
         if (request.description() != null) {
             subscription.description = request.description();
+        }
+        if (request.rateLimitPerSecond() != null) {
+            subscription.rateLimitPerSecond = request.rateLimitPerSecond() == 0 ? null : request.rateLimitPerSecond();
         }
         if (request.enabled() != null && request.enabled() != subscription.enabled) {
             subscription.enabled = request.enabled();
@@ -206,9 +220,9 @@ public class SubscriptionResource {
         Set<String> shortTypes = new LinkedHashSet<>();
         for (String type : types) {
             String shortType = CloudEvents.shortType(type);
-            if (!EVENT_TYPES.contains(shortType)) {
+            if (!CloudEvents.SHORT_TYPES.contains(shortType)) {
                 errors.add(new FieldError("eventTypes", "unknown type " + type + "; known: ai.sxwl.job."
-                        + String.join("|", EVENT_TYPES.stream().sorted().toList())));
+                        + String.join("|", CloudEvents.SHORT_TYPES.stream().sorted().toList())));
             }
             shortTypes.add(shortType);
         }
@@ -221,6 +235,10 @@ public class SubscriptionResource {
         }
         if (request.jobId() != null && request.jobId().length() > 128) {
             errors.add(new FieldError("jobId", "must be at most 128 characters"));
+        }
+        Integer rate = request.rateLimitPerSecond();
+        if (rate != null && (rate < 0 || rate > MAX_RATE_PER_SECOND)) {
+            errors.add(new FieldError("rateLimitPerSecond", RATE_RULE));
         }
     }
 

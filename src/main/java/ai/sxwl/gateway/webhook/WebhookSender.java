@@ -46,7 +46,7 @@ public class WebhookSender {
     }
 
     Future<Answer> send(String url, InetAddress address, String messageId, long timestamp, String signature,
-                        String body, long deadlineMs) {
+                        String body, String traceparent, long deadlineMs) {
         URI uri = URI.create(url);
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : (https ? 443 : 80);
@@ -61,6 +61,9 @@ public class WebhookSender {
                 .putHeader("webhook-id", messageId)
                 .putHeader("webhook-timestamp", Long.toString(timestamp))
                 .putHeader("webhook-signature", signature);
+        if (traceparent != null) {
+            options.putHeader("traceparent", traceparent);
+        }
         Promise<Answer> answer = Promise.promise();
         long timer = vertx.setTimer(deadlineMs, id -> answer.tryFail(
                 new TimeoutException("no complete answer within " + deadlineMs + " ms")));

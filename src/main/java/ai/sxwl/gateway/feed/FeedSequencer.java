@@ -1,0 +1,94 @@
+package ai.sxwl.gateway.feed;
+
+import ai.sxwl.gateway.BackgroundLoop;
+import ai.sxwl.gateway.ClusterLock;
+import ai.sxwl.gateway.Database;
+import ai.sxwl.gateway.history.JobChanged;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.persistence.EntityManager;
+import org.hibernate.Session;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Gives committed changes their feed positions, oldest first, one replica at a time ({@link ClusterLock}): a change
+ * that commits after others were numbered is numbered after them, however low its row id. A committed change on this
+ * replica wakes it; changes committed on others are found within {@link #IDLE}. Each pass that numbered something
+ * completes {@link #positioned()}, which the long-polls of this replica wait on.
+ */
+@ApplicationScoped
+public class FeedSequencer {
+
+    static final Duration IDLE = Duration.ofSeconds(1);
+    private static final int BATCH = 500;
+
+    private final EntityManager em;
+    private final ClusterLock lock;
+    private final String nextPosition;
+    private final BackgroundLoop loop = new BackgroundLoop("feed-sequencer");
+    private final AtomicReference<CompletableFuture<Void>> positioned = new AtomicReference<>(new CompletableFuture<>());
+
+    FeedSequencer(EntityManager em, ClusterLock lock, Database database) {
+        this.em = em;
+        this.lock = lock;
+        this.nextPosition = database.postgres() ? "nextval('job_event_feed_position')"
+                : "NEXT VALUE FOR job_event_feed_position";
+    }
+
+    void start(@Observes StartupEvent event) {
+        loop.start(() -> sequence() == BATCH ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        loop.stop();
+    }
+
+    void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
+        loop.wakeUp();
+    }
+
+    /** Completes when the next pass has numbered at least one change (on this replica). */
+    CompletableFuture<Void> positioned() {
+        return positioned.get();
+    }
+
+    /** One pass: numbers up to {@link #BATCH} committed changes in id order; how many. */
+    int sequence() {
+        int numbered = QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.EVENT_FEED)
+                ? em.unwrap(Session.class).doReturningWork(connection -> {
+                    List<Long> ids = new ArrayList<>();
+                    try (PreparedStatement select = connection.prepareStatement("SELECT id FROM job_event"
+                            + " WHERE feed_position IS NULL ORDER BY id LIMIT " + BATCH);
+                         ResultSet rows = select.executeQuery()) {
+                        while (rows.next()) {
+                            ids.add(rows.getLong(1));
+                        }
+                    }
+                    try (PreparedStatement update = connection.prepareStatement("UPDATE job_event SET feed_position = "
+                            + nextPosition + " WHERE id = ?")) {
+                        for (long id : ids) {
+                            update.setLong(1, id);
+                            update.addBatch();
+                        }
+                        update.executeBatch();
+                    }
+                    return ids.size();
+                })
+                : 0);
+        if (numbered > 0) {
+            positioned.getAndSet(new CompletableFuture<>()).complete(null);
+        }
+        return numbered;
+    }
+}

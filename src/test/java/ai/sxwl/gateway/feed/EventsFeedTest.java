@@ -1,0 +1,198 @@
+package ai.sxwl.gateway.feed;
+
+import ai.sxwl.gateway.callback.CallbackTokens;
+import ai.sxwl.gateway.testing.JobEventSchema;
+import ai.sxwl.gateway.testing.TestJobs;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static ai.sxwl.gateway.testing.Api.as;
+import static ai.sxwl.gateway.testing.Callbacks.body;
+import static ai.sxwl.gateway.testing.Callbacks.onToken;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** GET /api/events: a tenant's CloudEvents in commit order after a cursor, long-polled, scoped to the tenant. */
+@QuarkusTest
+class EventsFeedTest {
+
+    private static final String TENANT = "globex";
+
+    @Inject
+    CallbackTokens tokens;
+
+    @Inject
+    ObjectMapper mapper;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Test
+    void theFeedGivesATenantsEventsInOrderPageByPageFromItsCursor() throws Exception {
+        String start = tail(TENANT);
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String jobId = TestJobs.newJobId();
+            String token = tokens.mint(TestJobs.submission(TENANT, jobId));
+            onToken(token, body(jobId, "working", "")).statusCode(200);
+            onToken(token, body(jobId, "fail", "")).statusCode(200);
+            jobs.add(jobId);
+        }
+        List<JsonNode> events = readAll(TENANT, start, 1, 6, jobs); // one event per page: the cursor carries on
+        List<String> expected = new ArrayList<>();
+        jobs.forEach(job -> expected.addAll(List.of(job + ":running", job + ":failed")));
+        assertEquals(expected, events.stream().map(e -> e.get("id").asText()).toList());
+        for (JsonNode event : events) {
+            assertEquals(Optional.empty(), JobEventSchema.violation(event.toString()), "the same CloudEvent as Kafka");
+        }
+        assertEquals("00000000000000000002", events.get(1).get("sequence").asText());
+
+        // Another tenant sees none of them; a filter by type keeps only those.
+        List<JsonNode> acme = readAll("acme", "0", 500, 0, jobs);
+        assertEquals(List.of(), acme, "globex's jobs are not in acme's feed");
+        List<JsonNode> failed = new ArrayList<>();
+        for (JsonNode event : page(TENANT, start, 500, "types=ai.sxwl.job.failed").path("items")) {
+            failed.add(event);
+        }
+        assertTrue(failed.stream().allMatch(e -> e.get("type").asText().equals("ai.sxwl.job.failed")));
+        assertEquals(jobs, failed.stream().map(e -> e.get("subject").asText()).filter(jobs::contains).toList());
+    }
+
+    @Test
+    void aChangeThatCommitsLateIsNotSkippedByACursorThatMovedOn() throws Exception {
+        String start = tail(TENANT);
+        String early = TestJobs.newJobId();
+        try (Connection slow = dataSource.getConnection()) {
+            // A transaction takes its event row (and id) first, and commits last.
+            slow.setAutoCommit(false);
+            insertJobWithEvent(slow, early);
+            String late = TestJobs.newJobId();
+            onToken(tokens.mint(TestJobs.submission(TENANT, late)), body(late, "fail", "")).statusCode(200);
+            List<JsonNode> first = readAll(TENANT, start, 500, 1, List.of(late, early));
+            assertEquals(List.of(late + ":failed"), first.stream().map(e -> e.get("id").asText()).toList());
+            String cursor = page(TENANT, start, 500, null).path("nextCursor").asText();
+
+            slow.commit();
+            List<JsonNode> after = readAll(TENANT, cursor, 500, 1, List.of(late, early));
+            assertEquals(List.of(early + ":running"), after.stream().map(e -> e.get("id").asText()).toList(),
+                    "the early-inserted, late-committed change comes after the cursor");
+        }
+    }
+
+    @Test
+    void aLongPollAnswersAsSoonAsAnEventArrivesAndAnEmptyOneAtItsWait() throws Exception {
+        String start = tail(TENANT);
+        long emptyStarted = System.nanoTime();
+        JsonNode empty = page(TENANT, start, 10, "wait=1");
+        long emptyMillis = (System.nanoTime() - emptyStarted) / 1_000_000;
+        assertEquals(0, empty.path("items").size());
+        assertEquals(start, empty.path("nextCursor").asText(), "nothing new: the same cursor to poll from");
+        assertTrue(emptyMillis >= 900, "an empty long-poll waits its wait (took " + emptyMillis + " ms)");
+
+        String jobId = TestJobs.newJobId();
+        String token = tokens.mint(TestJobs.submission(TENANT, jobId));
+        CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> page(TENANT, start, 10, "wait=25"));
+        Thread.sleep(300); // the long-poll is waiting (an event before it would answer at once all the same)
+        long sent = System.nanoTime();
+        onToken(token, body(jobId, "fail", "")).statusCode(200);
+        JsonNode answer = waiting.get(20, TimeUnit.SECONDS);
+        long latencyMillis = (System.nanoTime() - sent) / 1_000_000;
+        assertTrue(answer.path("items").size() >= 1);
+        assertTrue(readAll(TENANT, start, 500, 1, List.of(jobId)).get(0).get("id").asText()
+                .equals(jobId + ":failed"));
+        assertTrue(latencyMillis < 5_000, "the long-poll woke for the event, not at its 25 s wait: " + latencyMillis);
+        System.out.printf("events feed: callback -> waiting long-poll answered in %d ms%n", latencyMillis);
+    }
+
+    @Test
+    void badFeedParametersAre400AndNoKeyIs401() {
+        as(TENANT).queryParam("after", "not-a-cursor").get("/api/events").then().statusCode(400)
+                .contentType("application/problem+json");
+        as(TENANT).queryParam("types", "ai.sxwl.job.exploded").get("/api/events").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("exploded"));
+        as(TENANT).queryParam("wait", "soon").get("/api/events").then().statusCode(400);
+        as(TENANT).queryParam("wait", "-1").get("/api/events").then().statusCode(400);
+        RestAssured.given().get("/api/events").then().statusCode(401);
+        as(TENANT).queryParam("limit", 100000).queryParam("after", tail(TENANT)).get("/api/events").then()
+                .statusCode(200).body("items.size()", equalTo(0));
+    }
+
+    /** The end of the tenant's feed now. */
+    private String tail(String tenant) {
+        String cursor = "0";
+        while (true) {
+            JsonNode page = page(tenant, cursor, 500, null);
+            cursor = page.path("nextCursor").asText();
+            if (page.path("items").isEmpty()) {
+                return cursor;
+            }
+        }
+    }
+
+    /** Reads on from {@code after}, page by page, until {@code expected} events of these jobs are seen. */
+    private List<JsonNode> readAll(String tenant, String after, int limit, int expected, List<String> jobs)
+            throws InterruptedException {
+        List<JsonNode> seen = new ArrayList<>();
+        String cursor = after;
+        long deadline = System.nanoTime() + Duration.ofSeconds(expected == 0 ? 2 : 15).toNanos();
+        while (System.nanoTime() < deadline && (expected == 0 || seen.size() < expected)) {
+            JsonNode page = page(tenant, cursor, limit, null);
+            for (JsonNode event : page.path("items")) {
+                if (jobs.contains(event.get("subject").asText())) {
+                    seen.add(event);
+                }
+            }
+            cursor = page.path("nextCursor").asText();
+            if (page.path("items").isEmpty()) {
+                Thread.sleep(100);
+            }
+        }
+        return seen;
+    }
+
+    private JsonNode page(String tenant, String after, int limit, String extra) {
+        String query = "?after=" + after + "&limit=" + limit + (extra == null ? "" : "&" + extra);
+        String json = as(tenant).get("/api/events" + query).then().statusCode(200).extract().asString();
+        try {
+            return mapper.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(json, e);
+        }
+    }
+
+    private static void insertJobWithEvent(Connection connection, String jobId) throws Exception {
+        Timestamp now = Timestamp.from(Instant.now());
+        try (PreparedStatement job = connection.prepareStatement("INSERT INTO job (job_id, tenant, status, seq,"
+                + " created_at, updated_at) VALUES (?, ?, 'running', 1, ?, ?)");
+             PreparedStatement event = connection.prepareStatement("INSERT INTO job_event (job_id, tenant, seq,"
+                     + " type, state_key, status, detected_by, occurred_at) VALUES (?, ?, 1, 'running', 'running',"
+                     + " 'running', 'poll', ?)")) {
+            job.setString(1, jobId);
+            job.setString(2, TENANT);
+            job.setTimestamp(3, now);
+            job.setTimestamp(4, now);
+            job.executeUpdate();
+            event.setString(1, jobId);
+            event.setString(2, TENANT);
+            event.setTimestamp(3, now);
+            event.executeUpdate();
+        }
+    }
+}
