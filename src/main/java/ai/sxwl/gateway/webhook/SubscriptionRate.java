@@ -6,15 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A subscription's rate limit, as the generic cell rate algorithm: attempts are spaced {@code 1 s / limit} apart on
- * average, with bursts of up to {@code limit} in one second. Its one piece of state, the "theoretical arrival time" of
- * the next attempt, is kept in the subscription's row, so the dispatchers of all replicas share it; each claim reads
- * it and writes it back without a lock, which makes the limit approximate across replicas (two claims at the same
- * instant can both spend the same slot) and exact on one.
+ * A subscription's rate limit: attempts at least {@code 1 s / limit} apart, with no burst, so that no second holds more
+ * than {@code limit} of them (a backlog or a replay drains at the limit). Its one piece of state, the earliest instant
+ * of the next attempt, is kept in the subscription's row, so the dispatchers of all replicas share it; each claim
+ * reads it and writes it back without a lock, which makes the limit approximate across replicas (two claims at the
+ * same instant can both take the same slot) and exact on one.
  */
 final class SubscriptionRate {
-
-    private static final Duration WINDOW = Duration.ofSeconds(1);
 
     private final String subscriptionId;
     private final Duration spacing;
@@ -24,7 +22,7 @@ final class SubscriptionRate {
     SubscriptionRate(Subscription subscription) {
         this.subscriptionId = subscription.id;
         Integer limit = subscription.rateLimitPerSecond;
-        this.spacing = limit == null ? null : Duration.ofNanos(WINDOW.toNanos() / limit);
+        this.spacing = limit == null ? null : Duration.ofNanos(Duration.ofSeconds(1).toNanos() / limit);
         this.nextAt = subscription.rateNextAt;
     }
 
@@ -33,13 +31,10 @@ final class SubscriptionRate {
         if (spacing == null) {
             return null;
         }
-        Instant base = nextAt == null || nextAt.isBefore(now) ? now : nextAt;
-        Instant next = base.plus(spacing);
-        Instant allowedFrom = next.minus(WINDOW);
-        if (allowedFrom.isAfter(now)) {
-            return allowedFrom;
+        if (nextAt != null && nextAt.isAfter(now)) {
+            return nextAt;
         }
-        nextAt = next;
+        nextAt = now.plus(spacing);
         changed = true;
         return null;
     }

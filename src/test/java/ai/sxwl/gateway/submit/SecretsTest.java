@@ -2,6 +2,8 @@ package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.Db;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.TestKafka;
 import ai.sxwl.gateway.testing.SxwlSimulator;
@@ -33,6 +35,9 @@ class SecretsTest {
     @Inject
     Db db;
 
+    @Inject
+    ObjectMapper mapper;
+
     @Test
     void noSecretLeavesTheGateway() throws Exception {
         String spec = Api.spec("sim:success").replace("9999-node-token-secret", ENV_SECRET);
@@ -51,8 +56,22 @@ class SecretsTest {
         seen.add("answer: " + as("acme").get("/api/jobs?limit=200").asString());
         seen.add("answer: " + as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status")
                 .asString());
+        seen.add("answer: " + as("acme").get("/api/events?limit=500").asString());
         seen.add("answer: " + as("initech").body(Api.spec("x")).post("/api/userJob").asString());
-        seen.add("log: " + Files.readString(Path.of("target/gateway-test.log")));
+        // The test log is the JSON log (%test.quarkus.log.file.json.enabled): one object per line, each read whole.
+        List<String> logLines = Files.readAllLines(Path.of("target/gateway-test.log"));
+        List<JsonNode> log = new ArrayList<>();
+        for (String line : logLines) {
+            log.add(mapper.readTree(line));
+            seen.add("log: " + line);
+        }
+        JsonNode callbackLine = log.stream()
+                .filter(l -> l.path("loggerName").asText().equals("ai.sxwl.gateway.callbacks"))
+                .filter(l -> l.path("mdc").path("jobId").asText().equals(jobId))
+                .findFirst().orElseThrow(() -> new AssertionError("no callback line for " + jobId + " in the JSON log"));
+        assertEquals("token", callbackLine.path("mdc").path("route").asText());
+        assertEquals("applied", callbackLine.path("mdc").path("outcome").asText());
+        assertTrue(callbackLine.path("mdc").path("requestId").asText().matches("[0-9a-f]{16}"));
 
         List<String> secrets = new ArrayList<>(List.of(ENV_SECRET));
         secrets.addAll(SxwlSimulator.TENANT_TOKENS.values());

@@ -242,6 +242,34 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aRateLimitedSubscriptionGetsAtMostItsRateEvenFromABacklog() {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(204)));
+        Map<String, Object> request = Map.of("url", receiverUrl(path), "eventTypes", List.of("ai.sxwl.job.failed"),
+                "rateLimitPerSecond", 2);
+        String id = as("globex").body(request).post("/api/subscriptions").then().statusCode(201)
+                .body("rateLimitPerSecond", equalTo(2)).extract().path("id");
+        as("globex").body(Map.of("rateLimitPerSecond", -1)).patch("/api/subscriptions/" + id).then().statusCode(422)
+                .body("errors[0].field", equalTo("rateLimitPerSecond"));
+        int count = 7;
+        for (int i = 0; i < count; i++) { // a backlog: seven events due at once
+            Job job = newJob();
+            onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+        }
+
+        List<LoggedRequest> requests = awaitRequests(RECEIVER, path, count);
+        List<Long> at = requests.stream().map(r -> r.getLoggedDate().getTime()).toList();
+        long span = at.get(count - 1) - at.get(0);
+        assertTrue(span >= (count - 1) * 500 * 9 / 10, "7 deliveries at 2/s take about 3 s, took " + span + " ms");
+        for (int i = 0; i + 2 < count; i++) { // three in a row span a second (less the arrival jitter)
+            assertTrue(at.get(i + 2) - at.get(i) >= 800, "no second holds more than the limit: " + at);
+        }
+        // 0 removes the limit.
+        as("globex").body(Map.of("rateLimitPerSecond", 0)).patch("/api/subscriptions/" + id).then().statusCode(200)
+                .body("rateLimitPerSecond", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void aSlowEndpointDoesNotDelayAnother() {
         String slow = "/hooks/slow-" + UUID.randomUUID();
         String fast = "/hooks/fast-" + UUID.randomUUID();
