@@ -5,6 +5,10 @@ import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -44,15 +48,18 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final KafkaPublisher publisher;
     private final ClusterLock lock;
+    private final Tracer tracer;
     private final BackgroundLoop loop = new BackgroundLoop("outbox-relay");
     private final Counter published;
     private final Counter deadLettered;
     private int failures;
 
-    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, ClusterLock lock, MeterRegistry registry) {
+    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, ClusterLock lock, Tracer tracer,
+                MeterRegistry registry) {
         this.config = config;
         this.publisher = publisher;
         this.lock = lock;
+        this.tracer = tracer;
         this.published = Counter.builder("gateway.outbox.published")
                 .description("Kafka records published from the outbox").register(registry);
         this.deadLettered = Counter.builder("gateway.outbox.dead.lettered")
@@ -117,6 +124,23 @@ public class OutboxRelay {
         if (batch.isEmpty()) {
             return new Round(0, 0, null);
         }
+        // A span per batch sent (with tracing on): how many records, how many refused for good, any failure.
+        Span span = tracer.spanBuilder("outbox publish").setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.batch.message_count", batch.size())
+                .startSpan();
+        try {
+            Round round = publish(batch);
+            span.setAttribute("outbox.dead_lettered", round.deadLettered());
+            if (round.failure() != null) {
+                span.setStatus(StatusCode.ERROR, round.failure().toString());
+            }
+            return round;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Round publish(List<OutboxRecord> batch) {
         List<CompletableFuture<Void>> acks = batch.stream().map(publisher::send).toList();
         long deadline = System.nanoTime() + config.ackTimeout().toNanos();
         List<Long> done = new ArrayList<>();

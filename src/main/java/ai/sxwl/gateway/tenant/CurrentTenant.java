@@ -9,7 +9,8 @@ public class CurrentTenant {
 
     private Tenant tenant;
 
-    void set(Tenant tenant) {
+    /** By the authentication filters: the API key filter, and the console's session. */
+    public void set(Tenant tenant) {
         this.tenant = tenant;
     }
 

@@ -4,6 +4,7 @@ import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.egress.UrlGuard;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,6 +41,7 @@ public class DeliveryDispatcher {
     private final UrlGuard guard;
     private final WebhookSender sender;
     private final WebhooksConfig config;
+    private final AttemptSpans spans;
     private final MeterRegistry registry;
     private final Timer latency;
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -53,12 +55,13 @@ public class DeliveryDispatcher {
     });
 
     DeliveryDispatcher(DeliveryRecorder recorder, Endpoints endpoints, UrlGuard guard, WebhookSender sender,
-                       WebhooksConfig config, MeterRegistry registry) {
+                       WebhooksConfig config, AttemptSpans spans, MeterRegistry registry) {
         this.recorder = recorder;
         this.endpoints = endpoints;
         this.guard = guard;
         this.sender = sender;
         this.config = config;
+        this.spans = spans;
         this.registry = registry;
         this.lease = config.dnsTimeout().plus(config.timeout()).plus(RECORDING_MARGIN).plus(RECORDING_MARGIN);
         this.latency = Timer.builder("gateway.webhook.attempt.latency").description("One delivery attempt")
@@ -151,7 +154,7 @@ public class DeliveryDispatcher {
         long timestamp = Instant.now().getEpochSecond();
         String signature = WebhookSigner.signature(claim.messageId(), timestamp, claim.body(), claim.secrets());
         sender.send(claim.url(), address, claim.messageId(), timestamp, signature, claim.body(),
-                        claim.traceparent(), deadline)
+                        AttemptSpans.traceparent(attempt.span, claim.traceparent()), deadline)
                 .onComplete(done -> {
                     if (done.succeeded()) {
                         attempt.settle(done.result().status(), done.result().retryAfter(), done.result().excerpt(),
@@ -167,11 +170,13 @@ public class DeliveryDispatcher {
         final DeliveryRecorder.Claim claim;
         final Instant leaseUntil;
         final long startedAt = System.nanoTime();
+        final Span span;
         final AtomicBoolean settled = new AtomicBoolean();
 
         Attempt(DeliveryRecorder.Claim claim, Instant leaseUntil) {
             this.claim = claim;
             this.leaseUntil = leaseUntil;
+            this.span = spans.start(claim);
         }
 
         void settle(Integer status, String retryAfter, String excerpt, String error) {
@@ -180,6 +185,7 @@ public class DeliveryDispatcher {
             }
             int millis = (int) ((System.nanoTime() - startedAt) / 1_000_000);
             AttemptResult result = new AttemptResult(status, retryAfter, excerpt, error, millis);
+            AttemptSpans.end(span, result);
             try {
                 blocking.execute(() -> finish(claim, result));
             } catch (RuntimeException shuttingDown) {
