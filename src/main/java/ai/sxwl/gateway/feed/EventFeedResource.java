@@ -1,6 +1,5 @@
 package ai.sxwl.gateway.feed;
 
-import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
@@ -79,11 +78,15 @@ public class EventFeedResource {
     }
 
     private static long position(String cursor) {
-        long position = PageCursor.id(cursor);
-        if (position < 0) {
-            throw ProblemException.of(400, "Bad Request", "cursor is not one this API handed out.");
+        try {
+            long position = Long.parseLong(cursor);
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
         }
-        return position;
+        throw ProblemException.of(400, "Bad Request", "after must be a nextCursor this feed handed out.");
     }
 
     /** {@code types=succeeded,failed} or repeated; the short or the full CloudEvents type. */

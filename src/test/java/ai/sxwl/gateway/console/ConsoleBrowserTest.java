@@ -17,6 +17,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -90,7 +92,7 @@ class ConsoleBrowserTest {
         assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "no session: sent to sign-in");
         browser.findElement(By.id("api-key")).sendKeys("not-a-key-of-this-gateway");
         browser.findElement(By.id("sign-in-button")).click();
-        assertTrue(browser.findElement(By.id("error")).getText().contains("not one of this gateway's"));
+        assertTrue(waitFor(By.id("error")).getText().contains("not one of this gateway's"));
         screenshot("sign-in-refused");
         open("/console/jobs");
         assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "still no session");
@@ -107,7 +109,7 @@ class ConsoleBrowserTest {
         screenshot("jobs");
         browser.findElement(By.linkText(jobId)).click();
 
-        assertEquals(jobId, browser.findElement(By.id("job-id")).getText());
+        assertEquals(jobId, waitFor(By.id("job-id")).getText());
         assertEquals("succeeded", browser.findElement(By.id("job-status")).getText());
         List<WebElement> steps = browser.findElements(By.cssSelector("#timeline .step"));
         assertEquals(List.of("submitted", "succeeded"), steps.stream().map(s -> s.getAttribute("data-type")).toList());
@@ -151,7 +153,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("subscription-url")).sendKeys(url);
         browser.findElement(By.name("eventTypes")).sendKeys("ai.sxwl.job.stalled");
         browser.findElement(By.id("create-subscription")).click();
-        assertTrue(browser.findElement(By.id("secret")).getText().startsWith("whsec_"));
+        assertTrue(waitFor(By.id("secret")).getText().startsWith("whsec_"));
         screenshot("subscriptions");
         open("/console/subscriptions");
         assertTrue(browser.findElements(By.id("secret")).isEmpty(), "shown once, not again");
@@ -160,7 +162,8 @@ class ConsoleBrowserTest {
                 .filter(r -> r.getText().contains(url)).findFirst().orElseThrow();
         String id = created.getAttribute("data-id");
         created.findElement(By.className("toggle")).click();
-        as("globex").get("/api/subscriptions/" + id).then().body("enabled", equalTo(false));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex").get("/api/subscriptions/" + id)
+                .then().body("enabled", equalTo(false)));
     }
 
     private void signIn(String tenant) {
@@ -168,7 +171,13 @@ class ConsoleBrowserTest {
         open("/console/sign-in");
         browser.findElement(By.id("api-key")).sendKeys(Api.API_KEYS.get(tenant));
         browser.findElement(By.id("sign-in-button")).click();
-        assertEquals(tenant, browser.findElement(By.id("tenant")).getText());
+        assertEquals(tenant, waitFor(By.id("tenant")).getText());
+    }
+
+    /** The element once the page that has it is loaded (a click on a form's button returns before that). */
+    private static WebElement waitFor(By element) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.presenceOfElementLocated(element));
     }
 
     private void open(String path) {
