@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET /api/events}: the tenant's events in feed order, for consumers that cannot reach Kafka. A long-poll
- * holds no thread while it waits: it reads again when this replica's sequencer numbers new changes, and at least
- * every {@link FeedSequencer#IDLE} for changes numbered by another replica.
+ * holds no thread while it waits: it reads again after each pass of this replica's sequencer (at once after a commit
+ * here, at least every {@link FeedSequencer#IDLE}, which also finds changes another replica numbered).
  */
 @Path("/api/events")
 @Tag(name = "events", description = "The events feed")
@@ -71,7 +71,7 @@ public class EventFeedResource {
                         return Uni.createFrom().item(new FeedPage(page.items(), Long.toString(page.last())));
                     }
                     long pause = Math.min(left, FeedSequencer.IDLE.toNanos());
-                    return Uni.createFrom().completionStage(sequencer.positioned().copy()
+                    return Uni.createFrom().completionStage(sequencer.passed().copy()
                                     .completeOnTimeout(null, pause, TimeUnit.NANOSECONDS))
                             .chain(() -> read(owner, after, types, limit, deadline));
                 });

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Gives committed changes their feed positions, oldest first, one replica at a time ({@link ClusterLock}): a change
  * that commits after others were numbered is numbered after them, however low its row id. A committed change on this
- * replica wakes it; changes committed on others are found within {@link #IDLE}. Each pass that numbered something
- * completes {@link #positioned()}, which the long-polls of this replica wait on.
+ * replica wakes it; changes committed on others are found within {@link #IDLE}. Each pass completes {@link #passed()},
+ * which the long-polls of this replica wait on: they read again at once when it numbered something, and at least
+ * every {@link #IDLE} otherwise (so a waiter never outlives one pass's future: nothing piles up while all is quiet).
  */
 @ApplicationScoped
 public class FeedSequencer {
@@ -37,7 +38,7 @@ public class FeedSequencer {
     private final ClusterLock lock;
     private final String nextPosition;
     private final BackgroundLoop loop = new BackgroundLoop("feed-sequencer");
-    private final AtomicReference<CompletableFuture<Void>> positioned = new AtomicReference<>(new CompletableFuture<>());
+    private final AtomicReference<CompletableFuture<Void>> passed = new AtomicReference<>(new CompletableFuture<>());
 
     FeedSequencer(EntityManager em, ClusterLock lock, Database database) {
         this.em = em;
@@ -58,14 +59,22 @@ public class FeedSequencer {
         loop.wakeUp();
     }
 
-    /** Completes when the next pass has numbered at least one change (on this replica). */
-    CompletableFuture<Void> positioned() {
-        return positioned.get();
+    /** Completes when the next pass of this replica's sequencer ends. */
+    CompletableFuture<Void> passed() {
+        return passed.get();
     }
 
     /** One pass: numbers up to {@link #BATCH} committed changes in id order; how many. */
     int sequence() {
-        int numbered = QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.EVENT_FEED)
+        try {
+            return numberCommitted();
+        } finally {
+            passed.getAndSet(new CompletableFuture<>()).complete(null); // also when the database failed the pass
+        }
+    }
+
+    private int numberCommitted() {
+        return QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.EVENT_FEED)
                 ? em.unwrap(Session.class).doReturningWork(connection -> {
                     List<Long> ids = new ArrayList<>();
                     try (PreparedStatement select = connection.prepareStatement("SELECT id FROM job_event"
@@ -86,9 +95,5 @@ public class FeedSequencer {
                     return ids.size();
                 })
                 : 0);
-        if (numbered > 0) {
-            positioned.getAndSet(new CompletableFuture<>()).complete(null);
-        }
-        return numbered;
     }
 }
