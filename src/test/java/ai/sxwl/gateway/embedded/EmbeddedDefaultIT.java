@@ -61,6 +61,13 @@ class EmbeddedDefaultIT {
             records = awaitRecords(gateway, jobId, 2);
             assertTrue(records.get(1).value().contains("\"sequence\":\"00000000000000000002\""));
             assertTrue(records.get(1).value().contains("\"previousStatus\":\"running\""));
+            // The events feed on H2 too, its positions kept across the restart: both changes, in order.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                String feed = gateway.getBody("/api/events?limit=500", gateway.apiKey());
+                int running = feed.indexOf("\"id\":\"" + jobId + ":running\"");
+                assertTrue(running >= 0 && feed.indexOf("\"id\":\"" + jobId + ":succeeded\"") > running, feed);
+            });
+            assertEquals(200, gateway.get("/console/sign-in", null), "the console is there");
         }
     }
 
