@@ -88,6 +88,9 @@ class TraceContextTest {
         String jobId = as("acme").header("traceparent", "00-" + traceId + "-" + randomHex(16) + "-00")
                 .body(Api.spec("sleep 1")).post("/api/userJob").then().statusCode(200).extract().path("job_id");
         assertEquals(traceId, traceId(kafkaEvent(jobId, jobId + ":submitted").get("traceparent").asText()));
+        String plain = as("acme").body(Api.spec("sleep 1")).post("/api/userJob").then().statusCode(200).extract()
+                .path("job_id");
+        assertFalse(kafkaEvent(plain, plain + ":submitted").has("traceparent"), "no traceparent in, none made up");
 
         String untraced = TestJobs.newJobId();
         RestAssured.given().contentType(ContentType.JSON).header("traceparent", "00-" + "0".repeat(32) + "-"

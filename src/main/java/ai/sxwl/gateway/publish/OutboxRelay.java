@@ -2,6 +2,7 @@ package ai.sxwl.gateway.publish;
 
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
+import ai.sxwl.gateway.Tracing;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,12 +55,12 @@ public class OutboxRelay {
     private final Counter deadLettered;
     private int failures;
 
-    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, ClusterLock lock, Tracer tracer,
+    OutboxRelay(OutboxConfig config, KafkaPublisher publisher, ClusterLock lock, Tracing tracing,
                 MeterRegistry registry) {
         this.config = config;
         this.publisher = publisher;
         this.lock = lock;
-        this.tracer = tracer;
+        this.tracer = tracing.tracer();
         this.published = Counter.builder("gateway.outbox.published")
                 .description("Kafka records published from the outbox").register(registry);
         this.deadLettered = Counter.builder("gateway.outbox.dead.lettered")

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -35,8 +36,8 @@ public class AttemptSpans {
 
     private final Tracer tracer;
 
-    AttemptSpans(Tracer tracer) {
-        this.tracer = tracer;
+    AttemptSpans(Tracing tracing) {
+        this.tracer = tracing.tracer();
     }
 
     Span start(DeliveryRecorder.Claim claim) {

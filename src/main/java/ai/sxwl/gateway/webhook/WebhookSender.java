@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -38,7 +39,9 @@ public class WebhookSender {
                 .setConnectTimeout((int) config.timeout().toMillis())
                 .setMaxPoolSize(config.maxInFlightPerEndpoint())
                 .setKeepAlive(true)
-                .setVerifyHost(true));
+                .setVerifyHost(true)
+                // The attempt's span and traceparent header are AttemptSpans' own: the client adds none of its own.
+                .setTracingPolicy(TracingPolicy.IGNORE));
     }
 
     /** The answer: status, Retry-After header, the start of the body (as text that any database can store). */

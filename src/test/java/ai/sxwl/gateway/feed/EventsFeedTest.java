@@ -106,19 +106,33 @@ class EventsFeedTest {
         assertEquals(start, empty.path("nextCursor").asText(), "nothing new: the same cursor to poll from");
         assertTrue(emptyMillis >= 900, "an empty long-poll waits its wait (took " + emptyMillis + " ms)");
 
-        String jobId = TestJobs.newJobId();
-        String token = tokens.mint(TestJobs.submission(TENANT, jobId));
-        CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> page(TENANT, start, 10, "wait=25"));
-        Thread.sleep(300); // the long-poll is waiting (an event before it would answer at once all the same)
-        long sent = System.nanoTime();
-        onToken(token, body(jobId, "fail", "")).statusCode(200);
-        JsonNode answer = waiting.get(20, TimeUnit.SECONDS);
-        long latencyMillis = (System.nanoTime() - sent) / 1_000_000;
-        assertTrue(answer.path("items").size() >= 1);
-        assertTrue(readAll(TENANT, start, 500, 1, List.of(jobId)).get(0).get("id").asText()
-                .equals(jobId + ":failed"));
-        assertTrue(latencyMillis < 5_000, "the long-poll woke for the event, not at its 25 s wait: " + latencyMillis);
-        System.out.printf("events feed: callback -> waiting long-poll answered in %d ms%n", latencyMillis);
+        // Ten times: a long-poll waits from the end of the feed, a callback arrives, the long-poll answers with it.
+        List<Long> latencies = new ArrayList<>();
+        List<Long> stored = new ArrayList<>(); // the callback's own 200, the reference: the feed cannot beat it
+        String cursor = start;
+        for (int i = 0; i < 10; i++) {
+            String jobId = TestJobs.newJobId();
+            String token = tokens.mint(TestJobs.submission(TENANT, jobId));
+            String from = cursor;
+            CompletableFuture<JsonNode> waiting = CompletableFuture.supplyAsync(() -> page(TENANT, from, 10,
+                    "wait=25"));
+            Thread.sleep(300); // the long-poll is waiting (an event before it would be answered at once all the same)
+            long sent = System.nanoTime();
+            onToken(token, body(jobId, "fail", "")).statusCode(200);
+            stored.add((System.nanoTime() - sent) / 1_000_000);
+            JsonNode answer = waiting.get(20, TimeUnit.SECONDS);
+            latencies.add((System.nanoTime() - sent) / 1_000_000);
+            assertTrue(answer.path("items").size() >= 1);
+            assertEquals(List.of(jobId + ":failed"), readAll(TENANT, from, 500, 1, List.of(jobId)).stream()
+                    .map(e -> e.get("id").asText()).toList());
+            cursor = tail(TENANT);
+        }
+        latencies.sort(null);
+        stored.sort(null);
+        assertTrue(latencies.get(9) < 5_000, "each long-poll woke for its event, not at its 25 s wait: " + latencies);
+        System.out.printf("events feed, 10 runs: callback sent -> waiting long-poll answered median %d ms, max %d ms"
+                + " (callback sent -> its 200: median %d ms, max %d ms)%n", latencies.get(5), latencies.get(9),
+                stored.get(5), stored.get(9));
     }
 
     @Test
