@@ -72,6 +72,30 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void theActivityChartCountsTheTenantsCallbacksAndOutcomes() {
+        String session = signIn("initech").getCookie(ConsoleSession.COOKIE);
+        String other = signIn("umbrella").getCookie(ConsoleSession.COOKIE);
+        int before = callbacksCharted(session);
+        int otherBefore = callbacksCharted(other);
+        for (int i = 0; i < 3; i++) {
+            String jobId = TestJobs.newJobId();
+            onToken(tokens.mint(TestJobs.submission("initech", jobId)), body(jobId, "fail", "")).statusCode(200);
+        }
+        String page = RestAssured.given().cookie(ConsoleSession.COOKIE, session).get("/console/jobs").asString();
+        assertEquals(before + 3, callbacksCharted(session), "three more callbacks in the last hours");
+        assertTrue(page.contains("fill=\"#cf222e\""), "failed outcomes are drawn");
+        assertEquals(otherBefore, callbacksCharted(other), "another tenant's chart does not count them");
+    }
+
+    /** The chart's total of callbacks over its span, as it prints it. */
+    private static int callbacksCharted(String session) {
+        String page = RestAssured.given().cookie(ConsoleSession.COOKIE, session).get("/console/jobs").asString();
+        Matcher total = Pattern.compile("callbacks (\\d+)</text>").matcher(page);
+        assertTrue(total.find(), "the chart prints its total");
+        return Integer.parseInt(total.group(1));
+    }
+
+    @Test
     void labelsFollowAcceptLanguage() {
         RestAssured.given().header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8").get("/console/sign-in").then()
                 .statusCode(200).body(containsString("登录")).body(containsString("lang=\"zh\""));

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.production;
 
 import ai.sxwl.gateway.testing.GatewayProcess;
 import ai.sxwl.gateway.testing.SxwlSimulator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,19 @@ class ReplicasIT {
                 assertEquals(Set.of(), undelivered, "events not delivered to the subscription");
             });
 
+            // The events feed is one and the same through either replica: every change, each job's in order.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<String> throughA = feed(a);
+                assertEquals(throughA, feed(b), "the feed through a and through b");
+                assertTrue(throughA.containsAll(eventIds), "every published change is in the feed");
+                for (String job : jobIds) {
+                    List<String> ofJob = throughA.stream().filter(id -> id.startsWith(job + ":")).toList();
+                    List<String> onTopic = stack.eventsOf(job).stream().map(e -> e.path("id").asText()).distinct()
+                            .toList();
+                    assertEquals(onTopic, ofJob, "job " + job + ": the feed's order is the topic's");
+                }
+            });
+
             List<ServeEvent> polls = SxwlSimulator.server().getAllServeEvents().stream()
                     .filter(e -> e.getRequest().getUrl().equals("/api/userJob/job_status")).toList();
             assertNoOverlap(polls, e -> ProductionStack.parse(e.getRequest().getBodyAsString()).path("job_id")
@@ -76,6 +90,21 @@ class ReplicasIT {
             assertTrue(acknowledged.size() > 50, "the load did work: " + acknowledged.size());
         } finally {
             SxwlSimulator.server().removeStub(slowPolls);
+        }
+    }
+
+    /** The tenant's whole events feed through one replica, page by page: the event ids in feed order. */
+    private static List<String> feed(GatewayProcess replica) throws Exception {
+        List<String> ids = new ArrayList<>();
+        String cursor = "0";
+        while (true) {
+            JsonNode page = ProductionStack.parse(replica.getBody("/api/events?limit=500&after=" + cursor,
+                    ProductionStack.API_KEY));
+            page.path("items").forEach(event -> ids.add(event.path("id").asText()));
+            cursor = page.path("nextCursor").asText();
+            if (page.path("items").isEmpty()) {
+                return ids;
+            }
         }
     }
 
