@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.reconcile;
 
 import ai.sxwl.gateway.BackgroundLoop;
+import ai.sxwl.gateway.Tracing;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.tenant.Tenant;
 import ai.sxwl.gateway.tenant.TenantRegistry;
@@ -9,6 +10,9 @@ import ai.sxwl.gateway.upstream.UpstreamConfig;
 import ai.sxwl.gateway.upstream.UpstreamException;
 import ai.sxwl.gateway.upstream.UpstreamJobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -51,11 +55,13 @@ public class Reconciler {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExecutorService pollers;
     private final BackgroundLoop loop = new BackgroundLoop("reconciler");
+    private final Tracer tracer;
 
     @Inject
     Reconciler(ReconcileConfig config, JobClaims claims, PollRecorder recorder, SxwlClient upstream,
-               TenantRegistry tenants, UpstreamConfig upstreamConfig, MeterRegistry registry) {
+               TenantRegistry tenants, UpstreamConfig upstreamConfig, Tracing tracing, MeterRegistry registry) {
         this.config = config;
+        this.tracer = tracing.tracer();
         this.claims = claims;
         this.recorder = recorder;
         this.upstream = upstream;
@@ -113,9 +119,12 @@ public class Reconciler {
             inFlight.incrementAndGet();
             started++;
             pollers.execute(() -> {
-                try {
+                // The poll's own span (with tracing on): a change it finds carries this trace context.
+                Span span = tracer.spanBuilder("poll job_status").setAttribute("sxwl.job.id", jobId).startSpan();
+                try (Scope current = span.makeCurrent()) {
                     poll(jobId);
                 } finally {
+                    span.end();
                     inFlight.decrementAndGet();
                 }
             });

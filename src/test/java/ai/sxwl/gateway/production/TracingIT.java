@@ -74,6 +74,14 @@ class TracingIT {
             assertEquals(traceId, header.split("-")[1], "the webhook is in the caller's trace: " + header);
             assertNotEquals(onKafka.split("-")[2], header.split("-")[2], "and names the attempt's own span");
 
+            // The reconciler finds the job running: that change carries the poll's own trace, not the submit's.
+            await().atMost(Duration.ofSeconds(30)).until(() -> stack.eventsOf(jobId).stream()
+                    .anyMatch(e -> e.path("type").asText().equals("ai.sxwl.job.running")));
+            String polled = stack.eventsOf(jobId).stream().filter(e -> e.path("type").asText()
+                    .equals("ai.sxwl.job.running")).findFirst().orElseThrow().path("traceparent").asText();
+            assertTrue(polled.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]"), "the poll's traceparent: " + polled);
+            assertNotEquals(traceId, polled.split("-")[1]);
+
             byte[] traceBytes = HexFormat.of().parseHex(traceId);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 List<LoggedRequest> exported = collector.findAll(postRequestedFor(urlEqualTo("/v1/traces")));
@@ -83,6 +91,8 @@ class TracingIT {
                         "the webhook attempt's span");
                 assertTrue(exported.stream().anyMatch(r -> contains(r.getBody(), bytes("outbox publish"))),
                         "the outbox publish span");
+                assertTrue(exported.stream().anyMatch(r -> contains(r.getBody(), bytes("poll job_status"))),
+                        "the poll's span");
             });
         } finally {
             collector.stop();

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.Tracing;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import ai.sxwl.gateway.tenant.TenantRegistry;
@@ -52,6 +53,9 @@ class ReconcilerLoadTest {
     UpstreamConfig upstreamConfig;
 
     @Inject
+    Tracing tracing;
+
+    @Inject
     MeterRegistry registry;
 
     @Test
@@ -82,7 +86,8 @@ class ReconcilerLoadTest {
         List<String> open = SxwlSimulator.openJobs(60);
         jobs.insertRunning(open, "acme", Instant.now());
         // A second reconciler, as another replica would run it, beside the application's own.
-        Reconciler second = new Reconciler(config, claims, recorder, upstream, tenants, upstreamConfig, registry);
+        Reconciler second = new Reconciler(config, claims, recorder, upstream, tenants, upstreamConfig, tracing,
+                registry);
         AtomicBoolean running = new AtomicBoolean(true);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
             while (running.get()) {
