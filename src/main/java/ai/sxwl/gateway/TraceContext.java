@@ -22,9 +22,14 @@ public final class TraceContext {
     public static String of(String header) {
         SpanContext span = Span.current().getSpanContext();
         if (span.isValid()) {
-            return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
+            return format(span);
         }
         return header != null && TRACEPARENT.matcher(header).matches() ? header : null;
+    }
+
+    /** A span's context as a W3C traceparent (version 00). */
+    public static String format(SpanContext span) {
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
     /** The traceparent of a change the gateway caused itself (a poll): its span's, when tracing is on. */

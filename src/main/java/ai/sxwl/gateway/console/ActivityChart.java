@@ -3,6 +3,7 @@ package ai.sxwl.gateway.console;
 import io.quarkus.qute.RawString;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 
 import java.time.Duration;
@@ -41,33 +42,27 @@ public class ActivityChart {
         long[] callbacks = new long[MINUTES];
         long[] succeeded = new long[MINUTES];
         long[] failed = new long[MINUTES];
+        // Each query answers (minute, count, series); the series names the bars its count adds to.
+        Map<String, long[]> series = Map.of("callbacks", callbacks, "succeeded", succeeded, "failed", failed,
+                "lost", failed);
         String receiptMinute = String.format(MINUTE, "r.received_at");
-        count(em.createNativeQuery("SELECT " + receiptMinute + ", COUNT(*) FROM callback_receipt r"
-                        + " JOIN job j ON j.job_id = r.job_id WHERE j.tenant = ?1 AND r.received_at >= ?2"
-                        + " GROUP BY " + receiptMinute), tenant, since, firstMinute, callbacks, null, null);
+        add(em.createNativeQuery("SELECT " + receiptMinute + ", COUNT(*), 'callbacks' FROM callback_receipt r"
+                + " JOIN job j ON j.job_id = r.job_id WHERE j.tenant = ?1 AND r.received_at >= ?2"
+                + " GROUP BY " + receiptMinute), tenant, since, firstMinute, series);
         String eventMinute = String.format(MINUTE, "occurred_at");
-        count(em.createNativeQuery("SELECT " + eventMinute + ", COUNT(*), type FROM job_event WHERE tenant = ?1"
-                        + " AND occurred_at >= ?2 AND type IN ('succeeded', 'failed', 'lost') GROUP BY " + eventMinute
-                        + ", type"), tenant, since, firstMinute, null, succeeded, failed);
+        add(em.createNativeQuery("SELECT " + eventMinute + ", COUNT(*), type FROM job_event WHERE tenant = ?1"
+                + " AND occurred_at >= ?2 AND type IN ('succeeded', 'failed', 'lost') GROUP BY " + eventMinute
+                + ", type"), tenant, since, firstMinute, series);
         return new RawString(svg(callbacks, succeeded, failed, labels));
     }
 
     @SuppressWarnings("unchecked")
-    private static void count(jakarta.persistence.Query query, String tenant, Instant since, long firstMinute,
-                              long[] all, long[] succeeded, long[] failed) {
+    private static void add(Query query, String tenant, Instant since, long firstMinute, Map<String, long[]> series) {
         List<Object[]> rows = query.setParameter(1, tenant).setParameter(2, since).getResultList();
         for (Object[] row : rows) {
             int i = (int) (((Number) row[0]).longValue() - firstMinute);
-            if (i < 0 || i >= MINUTES) {
-                continue;
-            }
-            long n = ((Number) row[1]).longValue();
-            if (all != null) {
-                all[i] += n;
-            } else if ("succeeded".equals(row[2])) {
-                succeeded[i] += n;
-            } else {
-                failed[i] += n;
+            if (i >= 0 && i < MINUTES) {
+                series.get(row[2].toString())[i] += ((Number) row[1]).longValue();
             }
         }
     }

@@ -4,6 +4,7 @@ import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.GET;
@@ -108,18 +109,18 @@ public class EventFeedResource {
         return types;
     }
 
-    /** Whole seconds ({@code 10}) or a duration ({@code 10s}, {@code 500ms}); at most 30 s, 0 for no wait. */
+    /**
+     * Whole seconds ({@code 10}) or a duration in the form of the configuration ({@code 10s}, {@code 500ms},
+     * {@code PT5S}); at most 30 s, 0 for no wait.
+     */
     private static Duration waitFor(String wait) {
         if (wait == null || wait.isEmpty()) {
             return Duration.ZERO;
         }
         Duration duration;
         try {
-            duration = wait.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(wait))
-                    : wait.endsWith("ms") ? Duration.ofMillis(Long.parseLong(wait.substring(0, wait.length() - 2)))
-                    : wait.endsWith("s") ? Duration.ofSeconds(Long.parseLong(wait.substring(0, wait.length() - 1)))
-                    : null;
-        } catch (NumberFormatException e) {
+            duration = DurationConverter.parseDuration(wait);
+        } catch (RuntimeException e) {
             duration = null;
         }
         if (duration == null || duration.isNegative()) {

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.TraceContext;
 import ai.sxwl.gateway.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -53,8 +54,7 @@ public class AttemptSpans {
     /** The traceparent header of the attempt: its own span's when tracing is on, else the change's. */
     static String traceparent(Span span, String stored) {
         SpanContext context = span.getSpanContext();
-        return context.isValid() ? "00-" + context.getTraceId() + "-" + context.getSpanId() + "-"
-                + context.getTraceFlags().asHex() : stored;
+        return context.isValid() ? TraceContext.format(context) : stored;
     }
 
     static void end(Span span, AttemptResult result) {
