@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL runs on 127.0.0.1:5432 and holds the test role and databases (sxwl / sxwl_gateway_test, and
-# sxwl_gateway_prod_test for the production build's process tests).
+# Makes sure PostgreSQL runs on 127.0.0.1:5432 and holds the test role sxwl, which may create databases: each test JVM
+# creates its own (sxwl_gateway_test_<pid>_<random>, sxwl_gateway_prod_test_<pid>_<random>) and drops it at exit, so
+# two runs on one machine never collide. The databases of test JVMs that are gone (a killed run) are dropped here.
 # Idempotent; needs root (or the postgres user) on a machine with a local PostgreSQL cluster.
 set -euo pipefail
 
@@ -19,10 +20,13 @@ DO $$ BEGIN
     CREATE ROLE sxwl LOGIN PASSWORD 'sxwl';
   END IF;
 END $$;
+ALTER ROLE sxwl CREATEDB;
 SQL
-for db in sxwl_gateway_test sxwl_gateway_prod_test; do
-  if ! as_postgres psql -tAq -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-    as_postgres psql -q -d postgres -c "CREATE DATABASE $db OWNER sxwl"
+for db in $(as_postgres psql -tAq -d postgres -c \
+    "SELECT datname FROM pg_database WHERE datname ~ '^sxwl_gateway_(prod_)?test(_[0-9]+_[0-9a-f]+)?$'"); do
+  pid=$(printf '%s' "$db" | sed -nE 's/^.*_test_([0-9]+)_[0-9a-f]+$/\1/p')
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    as_postgres psql -q -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
   fi
 done
-echo "PostgreSQL ready: sxwl@127.0.0.1:5432/sxwl_gateway_test"
+echo "PostgreSQL ready: role sxwl@127.0.0.1:5432 (each test JVM creates a database of its own)"

@@ -5,16 +5,13 @@ import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.GatewayProcess;
 import ai.sxwl.gateway.testing.KafkaProcess;
 import ai.sxwl.gateway.testing.SxwlSimulator;
+import ai.sxwl.gateway.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * What the production build runs on, for the whole test JVM: PostgreSQL (database sxwl_gateway_prod_test, reached
+ * What the production build runs on, for the whole test JVM: PostgreSQL (a database of its own, reached
  * through a {@link TcpProxy} the tests can cut), a Kafka broker as its own process, the SXWL simulator and a webhook
  * receiver; and replicas of the packaged {@code -Ppostgres} jar configured as an operator configures them, with
  * environment variables only.
@@ -42,7 +39,7 @@ final class ProductionStack {
     static final String API_KEY = Api.API_KEYS.get(TENANT);
     static final String TOPIC = "sxwl.job.events";
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DATABASE = "sxwl_gateway_prod_test";
+    private static final String DATABASE = TestDatabase.create("sxwl_gateway_prod_test");
     private static ProductionStack stack;
 
     final KafkaProcess kafka;
@@ -50,8 +47,7 @@ final class ProductionStack {
     final WireMockServer receiver;
     final EventsTopic events;
 
-    private ProductionStack() throws IOException, InterruptedException, SQLException {
-        emptyDatabase();
+    private ProductionStack() throws IOException, InterruptedException {
         kafka = KafkaProcess.start();
         database = new TcpProxy("127.0.0.1", 5432);
         receiver = new WireMockServer(options().dynamicPort());
@@ -83,7 +79,7 @@ final class ProductionStack {
         // C1 only: a quicker start on the 2-core machine, where several JVMs share the cores.
         GatewayProcess replica = new GatewayProcess("-Xmx384m", "-XX:TieredStopAtLevel=1");
         Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://127.0.0.1:" + database.port() + "/" + DATABASE);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDatabase.jdbcUrl(database.port(), DATABASE));
         env.put("QUARKUS_DATASOURCE_USERNAME", "sxwl");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "sxwl");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
@@ -151,15 +147,6 @@ final class ProductionStack {
                     .distinct().sorted().toList();
             assertEquals(LongStream.rangeClosed(1, sequences.size()).boxed().toList(), sequences,
                     "gapless sequence of " + sent.jobId());
-        }
-    }
-
-    /** Each test run starts from an empty database, as a new installation does. */
-    private static void emptyDatabase() throws SQLException {
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + DATABASE, "sxwl", "sxwl");
-             Statement statement = db.createStatement()) {
-            statement.execute("DROP SCHEMA public CASCADE");
-            statement.execute("CREATE SCHEMA public");
         }
     }
 }

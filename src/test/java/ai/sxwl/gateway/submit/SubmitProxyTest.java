@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,13 +45,16 @@ class SubmitProxyTest {
     @Inject
     Db db;
 
+    @ConfigProperty(name = "gateway.public-base-url")
+    String publicBaseUrl;
+
     @Test
     void upstreamGetsTheGatewaysCallbackUrlAndTheFormsItParses() throws Exception {
         String jobId = submit("acme", "keeps working");
 
         LoggedRequest create = SxwlSimulator.createRequestOf(jobId);
         JsonNode sent = mapper.readTree(create.getBodyAsString());
-        assertTrue(sent.get("callbackUrl").asText().startsWith("http://localhost:8081/callbacks/sxwl/"),
+        assertTrue(sent.get("callbackUrl").asText().startsWith(publicBaseUrl + "/callbacks/sxwl/"),
                 sent.get("callbackUrl").asText());
         assertEquals("Bearer " + SxwlSimulator.TENANT_TOKENS.get("acme"),
                 create.getHeader("Authorization"));
