@@ -107,6 +107,11 @@ public final class GatewayProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Whether the process has ended (by itself or by a signal). */
+    public boolean exited() {
+        return process != null && !process.isAlive();
+    }
+
     public boolean awaitExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
