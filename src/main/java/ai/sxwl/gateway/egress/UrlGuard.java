@@ -10,33 +10,40 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Where the gateway may send (SSRF rules, SPEC section 4). Refused always: anything but absolute http(s) URLs of at
- * most 2048 characters without credentials, and cloud metadata endpoints (all of 169.254.0.0/16 and fe80::/10,
- * 100.100.100.200, fd00:ec2::254). Refused unless private addresses are allowed: loopback, unspecified, private
- * (RFC 1918, fc00::/7, fec0::/10), CGNAT 100.64/10, benchmarking 198.18/15, 0/8, multicast and reserved. IPv6 forms
- * that carry an IPv4 address (mapped, compatible, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
- * Checked when a URL is saved and again, after a fresh lookup, before every attempt, which then connects to the
- * address that was checked (no DNS rebinding in between). A refusal never says what a host resolved to.
+ * most 2048 characters without credentials and with a port in 1–65535, and cloud metadata endpoints (all of
+ * 169.254.0.0/16 and fe80::/10, 100.100.100.200, fd00:ec2::254). Refused unless private addresses are allowed:
+ * loopback, unspecified, private (RFC 1918, fc00::/7, fec0::/10), CGNAT 100.64/10, benchmarking 198.18/15, 0/8,
+ * multicast and reserved. IPv6 forms that carry an IPv4 address are judged by that address: IPv4-mapped, IPv4-compatible,
+ * SIIT ::ffff:0:0/96, NAT64 64:ff9b::/96 and the local-use 64:ff9b:1::/48 (RFC 8215), 6to4 2002::/16 and Teredo
+ * 2001::/32 (its client address, inverted). Checked when a URL is saved and again, after a fresh lookup, before every
+ * attempt, which then connects to the address that was checked (no DNS rebinding in between). Every refusal after the
+ * syntax check says the same thing, whether the host did not resolve, resolved too slowly or resolved to a forbidden
+ * address: the answer is no oracle for what a name resolves to inside the gateway's network.
  */
 @ApplicationScoped
 public class UrlGuard {
 
     static final int MAX_URL_LENGTH = 2048;
-    static final String NOT_ALLOWED = "resolves to an address the gateway may not send to (loopback, private,"
-            + " link-local, cloud metadata or reserved)";
+    /** The one refusal for a host, whatever the cause (no lookup, a slow one, or a forbidden address). */
+    static final String NOT_ALLOWED = "does not resolve, within the DNS timeout, to an address the gateway may send"
+            + " to (public: not loopback, private, link-local, cloud metadata or reserved)";
+    private static final int MAX_PORT = 65_535;
+    private static final byte[] NAT64_WELL_KNOWN = {0, 0x64, (byte) 0xff, (byte) 0x9b};
+    private static final byte[] NAT64_LOCAL_USE = {0, 0x64, (byte) 0xff, (byte) 0x9b, 0, 1};
     private static final int DNS_THREADS = 8;
     private static final int DNS_QUEUE = 1024;
 
@@ -90,6 +97,9 @@ public class UrlGuard {
             if (uri.getRawUserInfo() != null) {
                 return Optional.of("must not carry credentials");
             }
+            if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > MAX_PORT)) {
+                return Optional.of("must have a port between 1 and " + MAX_PORT);
+            }
         } catch (URISyntaxException e) {
             return Optional.of("must be an absolute http or https URL");
         }
@@ -129,21 +139,14 @@ public class UrlGuard {
         }
         String host = URI.create(url).getHost();
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String refusal = "host " + bare + " " + NOT_ALLOWED;
         return lookup(bare).handle((addresses, failure) -> {
-            if (failure != null) {
-                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
-                return Resolution.unresolved(cause instanceof TimeoutException
-                        ? "host " + bare + " did not resolve within " + dnsTimeout.toMillis() + " ms"
-                        : cause instanceof UnknownHostException ? "host " + bare + " does not resolve"
-                        : "host " + bare + " could not be resolved now");
-            }
-            if (addresses.length == 0) {
-                return Resolution.unresolved("host " + bare + " has no address");
+            if (failure != null || addresses.length == 0) {
+                return Resolution.unresolved(refusal);
             }
             for (InetAddress address : addresses) {
                 if (!allowed(address)) {
-                    return Resolution.refused("host " + bare + " " + NOT_ALLOWED);
+                    return Resolution.refused(refusal);
                 }
             }
             return Resolution.allowed(addresses[0]);
@@ -180,11 +183,14 @@ public class UrlGuard {
         return mine.copy().orTimeout(dnsTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the gateway may connect to this address. */
+    /** Whether the gateway may connect to this address: an IPv6 form that carries IPv4 only if every reading may. */
     boolean allowed(InetAddress address) {
         byte[] b = address.getAddress();
-        byte[] ipv4 = b.length == 4 ? b : embeddedIpv4(b);
-        return ipv4 != null ? allowedIpv4(ipv4) : allowedIpv6(b);
+        if (b.length == 4) {
+            return allowedIpv4(b);
+        }
+        List<byte[]> carried = embeddedIpv4(b);
+        return carried.isEmpty() ? allowedIpv6(b) : carried.stream().allMatch(this::allowedIpv4);
     }
 
     private boolean allowedIpv4(byte[] a) {
@@ -228,25 +234,63 @@ public class UrlGuard {
         return !(loopbackOrUnspecified || uniqueLocal || siteLocal || multicast);
     }
 
-    /** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), or null. */
-    static byte[] embeddedIpv4(byte[] b) {
-        boolean firstTenZero = true;
-        for (int i = 0; i < 10; i++) {
-            firstTenZero &= b[i] == 0;
+    /**
+     * The IPv4 addresses an IPv6 address may carry (empty for none). One for the fixed forms; for the local-use NAT64
+     * block 64:ff9b:1::/48 the operator's prefix may be /48, /56, /64 or /96 inside it (RFC 6052 section 2.2), so
+     * every position whose reserved octet (bits 64-71) and suffix are zero is a reading, the all-zero padding aside.
+     */
+    static List<byte[]> embeddedIpv4(byte[] b) {
+        if (zero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff                    // ::ffff:a.b.c.d
+                || zero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && zero(b, 10, 12) // SIIT
+                || zero(b, 0, 12) && !(zero(b, 12, 15) && (b[15] == 0 || b[15] == 1))             // ::a.b.c.d
+                || startsWith(b, NAT64_WELL_KNOWN) && zero(b, 4, 12)) {                           // 64:ff9b::/96
+            return List.of(Arrays.copyOfRange(b, 12, 16));
         }
-        boolean mapped = firstTenZero && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
-        boolean compatible = firstTenZero && b[10] == 0 && b[11] == 0
-                && !(b[12] == 0 && b[13] == 0 && b[14] == 0 && (b[15] == 0 || b[15] == 1)); // not :: or ::1
-        boolean nat64 = b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
-                && b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && b[10] == 0
-                && b[11] == 0;
-        if (mapped || compatible || nat64) {
-            return Arrays.copyOfRange(b, 12, 16);
+        if (b[0] == 0x20 && b[1] == 0x02) {                                                       // 6to4 2002::/16
+            return List.of(Arrays.copyOfRange(b, 2, 6));
         }
-        if (b[0] == 0x20 && b[1] == 0x02) { // 6to4
-            return Arrays.copyOfRange(b, 2, 6);
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {                             // Teredo 2001::/32
+            byte[] client = Arrays.copyOfRange(b, 12, 16);
+            for (int i = 0; i < client.length; i++) {
+                client[i] = (byte) ~client[i];
+            }
+            return List.of(client);
         }
-        return null;
+        if (startsWith(b, NAT64_LOCAL_USE)) {                                                     // 64:ff9b:1::/48
+            List<byte[]> readings = new ArrayList<>();
+            readings.add(Arrays.copyOfRange(b, 12, 16));                                          // /96
+            if (b[8] == 0) {
+                addReading(readings, b, new int[]{9, 10, 11, 12}, 13);                            // /64
+                addReading(readings, b, new int[]{7, 9, 10, 11}, 12);                             // /56
+                addReading(readings, b, new int[]{6, 7, 9, 10}, 11);                              // /48
+            }
+            List<byte[]> meaningful = readings.stream().filter(ipv4 -> !zero(ipv4, 0, 4)).toList();
+            return meaningful.isEmpty() ? List.of(new byte[4]) : meaningful;
+        }
+        return List.of();
+    }
+
+    private static void addReading(List<byte[]> readings, byte[] b, int[] positions, int suffixFrom) {
+        if (zero(b, suffixFrom, 16)) {
+            byte[] ipv4 = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                ipv4[i] = b[positions[i]];
+            }
+            readings.add(ipv4);
+        }
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsWith(byte[] b, byte[] prefix) {
+        return Arrays.equals(b, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     @PreDestroy

@@ -397,12 +397,57 @@ class WebhookDeliveryTest {
     void refusedTargetsAndUnknownTypesAre422() {
         for (String url : List.of("http://169.254.169.254/latest/meta-data", "ftp://example.com/hook",
                 "https://user:secret@example.com/", "not a url", "http://169.254.170.2/",
-                "http://100.100.100.200/", "http://[fd00:ec2::254]/", "http://[64:ff9b::a9fe:a9fe]/")) {
+                "http://100.100.100.200/", "http://[fd00:ec2::254]/", "http://[64:ff9b::a9fe:a9fe]/",
+                // issue 18's forms that hid 169.254.169.254, and a port no socket has
+                "http://[::ffff:0:a9fe:a9fe]/", "http://[64:ff9b:1::a9fe:a9fe]/",
+                "http://[2001:0:4136:e378:8000:63bf:5601:5601]/", "http://localhost:99999/x")) {
             as("globex").body(Map.of("url", url)).post("/api/subscriptions").then().statusCode(422)
                     .contentType("application/problem+json").body("errors.field", hasItem("url"));
         }
         as("globex").body(Map.of("url", receiverUrl("/x"), "eventTypes", List.of("ai.sxwl.job.exploded")))
                 .post("/api/subscriptions").then().statusCode(422).body("errors.field", hasItem("eventTypes"));
+    }
+
+    @Test
+    void aSubscriptionCannotBePatchedToAMetadataUrl() {
+        Map<String, String> subscription = subscribe("/hooks/" + UUID.randomUUID(), null, null);
+        try {
+            for (String url : List.of("http://169.254.169.254/latest/meta-data", "http://[::ffff:0:a9fe:a9fe]/",
+                    "http://[64:ff9b:1::a9fe:a9fe]/", "http://[2001:0:4136:e378:8000:63bf:5601:5601]/")) {
+                as("globex").body(Map.of("url", url)).patch("/api/subscriptions/" + subscription.get("id")).then()
+                        .statusCode(422).contentType("application/problem+json").body("errors.field", hasItem("url"));
+            }
+            as("globex").get("/api/subscriptions/" + subscription.get("id")).then()
+                    .body("url", org.hamcrest.Matchers.startsWith("http://localhost:" + RECEIVER.port() + "/hooks/"));
+        } finally {
+            as("globex").delete("/api/subscriptions/" + subscription.get("id")).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void aRedirectIsAFailedAttemptAndIsNeverFollowed() {
+        String path = "/hooks/" + UUID.randomUUID();
+        String followed = path + "/followed";
+        RECEIVER.stubFor(post(path).inScenario(path).whenScenarioStateIs(STARTED).willSetStateTo("local")
+                .willReturn(aResponse().withStatus(302).withHeader("Location", "http://169.254.169.254/")));
+        RECEIVER.stubFor(post(path).inScenario(path).whenScenarioStateIs("local")
+                .willReturn(aResponse().withStatus(307).withHeader("Location", receiverUrl(followed))));
+        RECEIVER.stubFor(post(followed).willReturn(aResponse().withStatus(200)));
+        Job job = newJob();
+        Map<String, String> subscription = subscribe(path, job.id, null);
+        try {
+            onToken(job.token, body(job.id, "fail", "")).statusCode(200);
+
+            awaitRequests(RECEIVER, path, 2);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex")
+                    .get("/api/deliveries?jobId=" + job.id + "&subscriptionId=" + subscription.get("id")).then()
+                    .body("items[0].attempts.statusCode", equalTo(List.of(302, 307)))
+                    .body("items[0].state", org.hamcrest.Matchers.not(equalTo("delivered"))));
+            assertEquals(0, RECEIVER.findAll(postRequestedFor(urlEqualTo(followed))).size(),
+                    "a redirect to a receiver that would answer 200 is not followed either");
+        } finally {
+            as("globex").delete("/api/subscriptions/" + subscription.get("id")).then().statusCode(204);
+        }
     }
 
     @Test
@@ -457,7 +502,7 @@ class WebhookDeliveryTest {
             assertTrue(lastAttempt(badPort).get("error").toString().toLowerCase().contains("refused"));
             assertTrue(lastAttempt(neverAnswers).get("error").toString().contains("within"));
             assertTrue((Integer) lastAttempt(neverAnswers).get("latency_ms") < 3000);
-            assertTrue(lastAttempt(blackHoled).get("error").toString().contains("did not resolve within 1000 ms"));
+            assertTrue(lastAttempt(blackHoled).get("error").toString().contains("does not resolve, within the DNS timeout"));
             Map<String, Object> hugeAttempt = lastAttempt(huge);
             assertEquals(500, hugeAttempt.get("status_code"));
             assertEquals("z".repeat(WebhookSender.EXCERPT_BYTES), hugeAttempt.get("response_excerpt"));
