@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Everything the test suite needs on a fresh machine: PostgreSQL with the test role and databases (test-db.sh), and a
-# headless browser for ConsoleBrowserTest (Debian's chromium and chromium-driver, installed when missing).
+# Everything the test suite needs on a fresh machine: PostgreSQL with the test role and databases (test-db.sh), a
+# headless browser for ConsoleBrowserTest (Debian's chromium and chromium-driver, installed when missing), and the
+# migration linter squawk for MigrationRulesTest (npm squawk-cli, pinned, into .tools/, which git ignores).
 # Idempotent; needs root for the packages.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +13,10 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 echo "Browser ready: $(chromium --version 2>/dev/null | head -n 1)"
+
+SQUAWK_VERSION=2.66.0
+if [ "$(.tools/node_modules/.bin/squawk --version 2>/dev/null)" != "squawk $SQUAWK_VERSION" ]; then
+  command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+  npm install --prefix .tools --no-audit --no-fund "squawk-cli@$SQUAWK_VERSION" >/dev/null
+fi
+echo "Migration linter ready: $(.tools/node_modules/.bin/squawk --version)"
