@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * replica wakes it; changes committed on others are found within {@link #IDLE}. Each pass completes {@link #passed()},
  * which the long-polls of this replica wait on: they read again at once when it numbered something, and at least
  * every {@link #IDLE} otherwise (so a waiter never outlives one pass's future: nothing piles up while all is quiet).
+ * After an upgrade from before the feed, the passes first number the older changes ({@link FeedBackfill}), and only
+ * then the newer ones.
  */
 @ApplicationScoped
 public class FeedSequencer {
@@ -36,19 +38,21 @@ public class FeedSequencer {
 
     private final EntityManager em;
     private final ClusterLock lock;
+    private final FeedBackfill backfill;
     private final String nextPosition;
     private final BackgroundLoop loop = new BackgroundLoop("feed-sequencer");
     private final AtomicReference<CompletableFuture<Void>> passed = new AtomicReference<>(new CompletableFuture<>());
 
-    FeedSequencer(EntityManager em, ClusterLock lock, Database database) {
+    FeedSequencer(EntityManager em, ClusterLock lock, FeedBackfill backfill, Database database) {
         this.em = em;
         this.lock = lock;
+        this.backfill = backfill;
         this.nextPosition = database.postgres() ? "nextval('job_event_feed_position')"
                 : "NEXT VALUE FOR job_event_feed_position";
     }
 
     void start(@Observes StartupEvent event) {
-        loop.start(() -> sequence() == BATCH ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
+        loop.start(() -> sequence() >= BATCH ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -64,7 +68,10 @@ public class FeedSequencer {
         return passed.get();
     }
 
-    /** One pass: numbers up to {@link #BATCH} committed changes in id order; how many. */
+    /**
+     * One pass: numbers a batch of the changes from before the feed while any wait, else up to {@link #BATCH}
+     * committed changes in id order; how many.
+     */
     int sequence() {
         try {
             return numberCommitted();
@@ -76,6 +83,10 @@ public class FeedSequencer {
     private int numberCommitted() {
         return QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.EVENT_FEED)
                 ? em.unwrap(Session.class).doReturningWork(connection -> {
+                    int older = backfill.numberNextBatch(connection, nextPosition);
+                    if (!backfill.finished()) {
+                        return older;
+                    }
                     List<Long> ids = new ArrayList<>();
                     try (PreparedStatement select = connection.prepareStatement("SELECT id FROM job_event"
                             + " WHERE feed_position IS NULL ORDER BY id LIMIT " + BATCH);
