@@ -64,6 +64,14 @@ public class CallbackTokens {
         return MessageDigest.isEqual(given, sign(submissionId)) ? Optional.of(submissionId) : Optional.empty();
     }
 
+    /**
+     * A key of its own for another use of the server secret that every replica shares (so that what one replica
+     * hands out another can read). The purpose starts with a NUL, which no submission id has: no token reveals it.
+     */
+    public byte[] derivedKey(String purpose) {
+        return sign("\0" + purpose);
+    }
+
     private byte[] sign(String submissionId) {
         try {
             Mac mac = (Mac) prototype.clone();

@@ -38,11 +38,13 @@ public class EventFeedResource {
     private final EventFeed feed;
     private final FeedSequencer sequencer;
     private final CurrentTenant tenant;
+    private final FeedCursors cursors;
 
-    EventFeedResource(EventFeed feed, FeedSequencer sequencer, CurrentTenant tenant) {
+    EventFeedResource(EventFeed feed, FeedSequencer sequencer, CurrentTenant tenant, FeedCursors cursors) {
         this.feed = feed;
         this.sequencer = sequencer;
         this.tenant = tenant;
+        this.cursors = cursors;
     }
 
     /** {@code {"items": [CloudEvent...], "nextCursor": "..."}}: read on after {@code nextCursor}, always given. */
@@ -56,7 +58,8 @@ public class EventFeedResource {
     public Uni<FeedPage> events(@RestQuery String after, @RestQuery List<String> types, @RestQuery Integer limit,
                                 @RestQuery String wait) {
         String owner = tenant.name();
-        long position = after == null || after.isEmpty() ? 0 : position(after);
+        long position = after == null || after.isEmpty() ? 0 : cursors.open(owner, after).orElseThrow(() ->
+                ProblemException.of(400, "Bad Request", "after must be a nextCursor this feed handed out to you."));
         Set<String> shortTypes = shortTypes(types);
         int size = limit == null ? DEFAULT_LIMIT : Math.max(1, Math.min(limit, MAX_LIMIT));
         long deadline = System.nanoTime() + waitFor(wait).toNanos();
@@ -69,25 +72,13 @@ public class EventFeedResource {
                 .onItem().transformToUni(page -> {
                     long left = deadline - System.nanoTime();
                     if (!page.items().isEmpty() || left <= 0) {
-                        return Uni.createFrom().item(new FeedPage(page.items(), Long.toString(page.last())));
+                        return Uni.createFrom().item(new FeedPage(page.items(), cursors.seal(owner, page.last())));
                     }
                     long pause = Math.min(left, FeedSequencer.IDLE.toNanos());
                     return Uni.createFrom().completionStage(sequencer.passed().copy()
                                     .completeOnTimeout(null, pause, TimeUnit.NANOSECONDS))
                             .chain(() -> read(owner, after, types, limit, deadline));
                 });
-    }
-
-    private static long position(String cursor) {
-        try {
-            long position = Long.parseLong(cursor);
-            if (position >= 0) {
-                return position;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.of(400, "Bad Request", "after must be a nextCursor this feed handed out.");
     }
 
     /** {@code types=succeeded,failed} or repeated; the short or the full CloudEvents type. */

@@ -65,7 +65,7 @@ class EventsFeedTest {
         assertEquals("00000000000000000002", events.get(1).get("sequence").asText());
 
         // Another tenant sees none of them; a filter by type keeps only those.
-        List<JsonNode> acme = readAll("acme", "0", 500, 0, jobs);
+        List<JsonNode> acme = readAll("acme", null, 500, 0, jobs);
         assertEquals(List.of(), acme, "globex's jobs are not in acme's feed");
         List<JsonNode> failed = new ArrayList<>();
         for (JsonNode event : page(TENANT, start, 500, "types=ai.sxwl.job.failed").path("items")) {
@@ -148,9 +148,30 @@ class EventsFeedTest {
                 .statusCode(200).body("items.size()", equalTo(0));
     }
 
+    @Test
+    void aCursorIsOpaqueAndOnlyItsTenantCanReadOnFromIt() {
+        String globex = tail(TENANT);
+        String acme = tail("acme");
+        assertTrue(globex.matches("[A-Za-z0-9_-]{48}"), globex);
+        as("acme").queryParam("after", globex).get("/api/events").then().statusCode(400)
+                .contentType("application/problem+json");
+        as(TENANT).queryParam("after", acme).get("/api/events").then().statusCode(400);
+        for (String madeUp : List.of("0", "1", "-1", "9223372036854775807", flip(globex, 0), flip(globex, 20),
+                flip(globex, 47), globex.substring(1), globex + "A")) {
+            as(TENANT).queryParam("after", madeUp).get("/api/events").then().statusCode(400)
+                    .contentType("application/problem+json");
+        }
+        as(TENANT).queryParam("after", globex).get("/api/events").then().statusCode(200);
+    }
+
+    private static String flip(String cursor, int at) {
+        char c = cursor.charAt(at);
+        return cursor.substring(0, at) + (c == 'A' ? 'B' : 'A') + cursor.substring(at + 1);
+    }
+
     /** The end of the tenant's feed now. */
     private String tail(String tenant) {
-        String cursor = "0";
+        String cursor = null;
         while (true) {
             JsonNode page = page(tenant, cursor, 500, null);
             cursor = page.path("nextCursor").asText();
@@ -182,7 +203,8 @@ class EventsFeedTest {
     }
 
     private JsonNode page(String tenant, String after, int limit, String extra) {
-        String query = "?after=" + after + "&limit=" + limit + (extra == null ? "" : "&" + extra);
+        String query = "?limit=" + limit + (after == null ? "" : "&after=" + after)
+                + (extra == null ? "" : "&" + extra);
         String json = as(tenant).get("/api/events" + query).then().statusCode(200).extract().asString();
         try {
             return mapper.readTree(json);

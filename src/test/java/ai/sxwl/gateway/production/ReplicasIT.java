@@ -133,7 +133,7 @@ class ReplicasIT {
     /** The tenant's whole events feed through one replica, page by page: the event ids in feed order. */
     private static List<String> feed(GatewayProcess replica) throws Exception {
         List<String> ids = new ArrayList<>();
-        String cursor = "0";
+        String cursor = ""; // no cursor: from the oldest
         while (true) {
             JsonNode page = ProductionStack.parse(replica.getBody("/api/events?limit=500&after=" + cursor,
                     ProductionStack.API_KEY));
