@@ -36,20 +36,20 @@ public class CallbackInbox {
     private final JobLedger ledger;
     private final PollScheduler polls;
     private final EntityManager em;
+    private final TenantRegistry tenants;
     private final boolean trustUntokened;
     private final String untokenedTenant;
-    private final boolean canConfirm;
 
     CallbackInbox(JobLedger ledger, PollScheduler polls, EntityManager em, CallbackConfig config,
                   TenantRegistry tenants) {
         this.ledger = ledger;
         this.polls = polls;
         this.em = em;
+        this.tenants = tenants;
         this.trustUntokened = config.trustUntokened();
         this.untokenedTenant = config.untokenedTenant()
                 .or(tenants::soleTenant)
                 .orElse(TenantRegistry.DEFAULT_TENANT);
-        this.canConfirm = tenants.byName(untokenedTenant).flatMap(Tenant::upstreamToken).isPresent();
     }
 
     /** A callback on a submission's own URL: the token already proved who issued it. */
@@ -74,29 +74,38 @@ public class CallbackInbox {
     }
 
     /**
-     * A callback on the shared URL: applied when trusted, otherwise held until job_status confirms it (the
-     * reconciler asks at once).
+     * A callback on the shared URL. Nobody proved who sent it, so it may change only what the trust setting hands to
+     * the untokened tenant: a job not known yet, or one of that tenant's own jobs that did not come through the
+     * proxy. Anything else (another tenant's job, a job with a submission), and everything when untrusted, is kept as
+     * a receipt and confirmed by job_status asked with the job owner's own upstream token (the reconciler asks at
+     * once); what upstream answers is applied then, never the callback's own URL.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public CallbackReceipt onUntokened(ParsedCallback callback, String dedupeKey, String traceparent) {
         Instant now = now();
         String jobId = callback.jobId();
-        ReceiptOutcome outcome;
-        if (trustUntokened) {
-            outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant),
+        Job job = Job.lock(jobId);
+        if (trustUntokened && trustedWith(job)) {
+            ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant),
                     report(callback, now, traceparent)));
-        } else {
-            outcome = unconfirmedOutcome(Job.findById(jobId), callback);
-            if (outcome == ReceiptOutcome.UNCONFIRMED && !canConfirm) {
-                // Nothing could ever poll it: keep the receipt, create no job.
-                return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome,
-                        "cannot be confirmed: tenant " + untokenedTenant + " has no upstream token", now);
-            }
-            if (outcome == ReceiptOutcome.UNCONFIRMED) {
-                polls.confirmSoon(jobId, untokenedTenant, now);
-            }
+            return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
+        }
+        ReceiptOutcome outcome = unconfirmedOutcome(job, callback);
+        String owner = job == null ? untokenedTenant : job.tenant;
+        if (outcome == ReceiptOutcome.UNCONFIRMED && tenants.byName(owner).flatMap(Tenant::upstreamToken).isEmpty()) {
+            // Nothing could ever poll it: keep the receipt, create no job.
+            return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome,
+                    "cannot be confirmed: tenant " + owner + " has no upstream token", now);
+        }
+        if (outcome == ReceiptOutcome.UNCONFIRMED) {
+            polls.confirmSoon(jobId, owner, now);
         }
         return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
+    }
+
+    /** What a trusted untokened callback may change: an unknown job, or the untokened tenant's own unsubmitted one. */
+    private boolean trustedWith(Job job) {
+        return job == null || job.tenant.equals(untokenedTenant) && job.submissionId == null;
     }
 
     /** Millisecond precision: what the database, the events and the API all hold alike. */
@@ -117,14 +126,17 @@ public class CallbackInbox {
 
     /**
      * The job a token callback is about. A callback that names a job adopts it into a submission whose upstream
-     * answer was lost; one that names another job than its submission's is refused.
+     * answer was lost, unless another submission or another tenant owns that job; one that names another job than its
+     * submission's is refused.
      */
     private static String resolveJobId(Submission submission, String named) {
         if (named == null) {
             return submission.jobId;
         }
         if (submission.jobId == null) {
-            if (Submission.count("jobId", named) > 0) {
+            // Never another submission's job, nor another tenant's: adopting it would hand this token its changes.
+            Job known = Job.findById(named);
+            if (Submission.count("jobId", named) > 0 || known != null && !known.tenant.equals(submission.tenant)) {
                 throw jobMismatch();
             }
             submission.jobId = named;

@@ -45,7 +45,8 @@ public class JobLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public ReportOutcome report(String jobId, JobOwner owner, StatusReport report) {
-        return apply(lockOrCreate(jobId, owner, report.at()), report);
+        Job job = lockOrCreate(jobId, owner, report.at());
+        return ownedBy(job, owner) ? apply(job, report) : ReportOutcome.ANOMALY;
     }
 
     /**
@@ -58,6 +59,9 @@ public class JobLedger {
     public ReportOutcome submitted(String jobId, JobOwner owner, Instant at, Instant expectedEndAt,
                                    String traceparent) {
         Job job = lockOrCreate(jobId, owner, at);
+        if (!ownedBy(job, owner)) {
+            return ReportOutcome.ANOMALY;
+        }
         if (job.expectedEndAt == null) {
             job.expectedEndAt = expectedEndAt;
         }
@@ -75,19 +79,32 @@ public class JobLedger {
         return true;
     }
 
-    /** The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. */
+    /**
+     * The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. A submission is
+     * attached to a job only of its own tenant, or to one that no tenant has yet (named only by an unconfirmed
+     * callback, no status): a job never changes hands once it has a history.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
     public Job lockOrCreate(String jobId, JobOwner owner, Instant at) {
         Job job = Job.lock(jobId);
         if (job == null) {
             job = createLocked(jobId, owner.tenant(), at);
         }
-        if (job.submissionId == null && owner.submissionId() != null) {
+        if (owner.submissionId() != null && job.status == null) {
+            job.tenant = owner.tenant(); // upstream gave this id to the submission's tenant
+        }
+        if (job.submissionId == null && owner.submissionId() != null && job.tenant.equals(owner.tenant())) {
             job.submissionId = owner.submissionId();
             job.submission = owner.submissionJson();
             job.searchText = searchText(jobId, owner.submissionJson());
         }
         return job;
+    }
+
+    /** A report changes only its owner's job, and one for a submission only that submission's job. */
+    private static boolean ownedBy(Job job, JobOwner owner) {
+        return job.tenant.equals(owner.tenant())
+                && (owner.submissionId() == null || owner.submissionId().equals(job.submissionId));
     }
 
     /** Applies a report to a job whose row the caller holds locked. */
