@@ -97,10 +97,10 @@ class FeedBackfillTest {
                 .body("checks.find { it.name == 'feed-backfill' }.status", org.hamcrest.Matchers.equalTo("UP"));
     }
 
-    /** The feed's CloudEvent ids of these jobs, read page by page from position 0. */
+    /** The feed's CloudEvent ids of these jobs, read page by page from the start (no cursor). */
     private List<String> feedFromTheStart(List<String> jobs) throws Exception {
         List<String> seen = new ArrayList<>();
-        String cursor = "0";
+        String cursor = "";
         while (true) {
             JsonNode page = mapper.readTree(as(TENANT).get("/api/events?limit=500&after=" + cursor).then()
                     .statusCode(200).extract().asString());
