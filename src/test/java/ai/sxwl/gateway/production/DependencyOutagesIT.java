@@ -55,7 +55,7 @@ class DependencyOutagesIT {
         List<Integer> readiness = new CopyOnWriteArrayList<>();
         Thread watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
-                readiness.add(gateway.get("/q/health/ready", null));
+                readiness.add(gateway.operations("/q/health/ready"));
                 try {
                     Thread.sleep(500);
                 } catch (InterruptedException e) {

@@ -35,7 +35,7 @@ class GracefulShutdownIT {
             // exit ends each wait, and a wait that outlives it fails.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
                 assertFalse(gateway.exited(), "the gateway exited before its readiness reported it going");
-                return gateway.get("/q/health/ready", null) == 503;
+                return gateway.operations("/q/health/ready") == 503;
             });
             long readinessDown = System.nanoTime();
             assertTrue(gateway.awaitExit(Duration.ofSeconds(60)), "stopped within the shutdown timeout");

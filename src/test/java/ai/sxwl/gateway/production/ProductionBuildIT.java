@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.production;
 
 import ai.sxwl.gateway.testing.GatewayProcess;
+import ai.sxwl.gateway.testing.RawHttp;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -55,5 +56,22 @@ class ProductionBuildIT {
                 + " placeholder"), log);
         assertTrue(log.contains("(GATEWAY_TENANTS_ACME_UPSTREAM_TOKEN) still holds the example's placeholder"), log);
         assertFalse(log.contains("change-me-sxwl-token"), "the value itself is not logged");
+    }
+
+    /** Issue 18 (4): /q/* answers on the management port only; the public port has no /q, however it is spelt. */
+    @Test
+    void operationsAreServedOnTheManagementPortAndNotOnThePublicOne() throws Exception {
+        try (GatewayProcess gateway = ProductionStack.get().replica()) {
+            gateway.start();
+            for (String path : List.of("/q/health/ready", "/q/metrics", "/q/openapi")) {
+                assertEquals(200, gateway.operations(path), path + " on the management port");
+                assertEquals(404, gateway.get(path, null), path + " on the public port");
+            }
+            for (String trick : List.of("/callbacks/%2e%2e/q/metrics", "/callbacks/..%2fq/openapi",
+                    "/callbacks/%2e%2e/api/jobs")) {
+                assertEquals(400, RawHttp.send(gateway.httpPort, "GET", trick, null,
+                        "Authorization: Bearer " + ProductionStack.API_KEY).status(), trick);
+            }
+        }
     }
 }

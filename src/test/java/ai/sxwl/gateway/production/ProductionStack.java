@@ -77,7 +77,8 @@ final class ProductionStack {
     /** A replica of the production jar, configured the way docker/ and k8s/ configure it; not yet started. */
     GatewayProcess replica() throws IOException {
         // C1 only: a quicker start on the 2-core machine, where several JVMs share the cores.
-        GatewayProcess replica = new GatewayProcess("-Xmx384m", "-XX:TieredStopAtLevel=1");
+        GatewayProcess replica = new GatewayProcess("-Xmx384m", "-XX:TieredStopAtLevel=1")
+                .withManagementInterface();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDatabase.jdbcUrl(database.port(), DATABASE));
         env.put("QUARKUS_DATASOURCE_USERNAME", "sxwl");

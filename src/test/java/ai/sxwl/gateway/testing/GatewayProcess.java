@@ -31,14 +31,23 @@ public final class GatewayProcess implements AutoCloseable {
     public final int httpPort = freePort();
     /** The embedded build's in-process broker. */
     public final int kafkaPort = freePort();
+    /** The production build's management interface, where it serves /q/*; the embedded build serves /q on httpPort. */
+    public final int managementPort = freePort();
     /** Settings passed as environment variables, as an operator sets them; add before {@link #start()}. */
     public final Map<String, String> environment = new HashMap<>();
     private final List<String> jvmArgs;
+    private boolean managementInterface;
     private Process process;
 
     public GatewayProcess(String... jvmArgs) throws IOException {
         this.workDir = Files.createTempDirectory("gateway-it");
         this.jvmArgs = List.of(jvmArgs);
+    }
+
+    /** The jar serves /q/* on {@link #managementPort} (the production build), not on the public port. */
+    public GatewayProcess withManagementInterface() {
+        managementInterface = true;
+        return this;
     }
 
     /** Starts the jar and waits for readiness; returns the milliseconds that took. */
@@ -62,7 +71,7 @@ public final class GatewayProcess implements AutoCloseable {
     private long awaitReady(long started) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertTrue(process.isAlive(), "the gateway exited; see " + log());
-            return get("/q/health/ready", null) == 200;
+            return operations("/q/health/ready") == 200;
         });
         long millis = (System.nanoTime() - started) / 1_000_000;
         System.out.printf("  gateway on port %d ready after %d ms%n", httpPort, millis);
@@ -78,7 +87,8 @@ public final class GatewayProcess implements AutoCloseable {
     private void launch() throws IOException {
         String jar = System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Dquarkus.http.port=" + httpPort, "-Dgateway.embedded-kafka.port=" + kafkaPort));
+                .toString(), "-Dquarkus.http.port=" + httpPort, "-Dgateway.embedded-kafka.port=" + kafkaPort,
+                "-Dquarkus.management.port=" + managementPort));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
@@ -143,6 +153,16 @@ public final class GatewayProcess implements AutoCloseable {
     public int get(String path, String apiKey) {
         try {
             return send(HttpRequest.newBuilder(uri(path)), apiKey).statusCode();
+        } catch (IOException | InterruptedException e) {
+            return -1;
+        }
+    }
+
+    /** The status of an operations endpoint (/q/…), on the port the build serves it on; -1 when nothing answers. */
+    public int operations(String path) {
+        try {
+            return send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                    + (managementInterface ? managementPort : httpPort) + path)), null).statusCode();
         } catch (IOException | InterruptedException e) {
             return -1;
         }
