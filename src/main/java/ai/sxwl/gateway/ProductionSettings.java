@@ -14,15 +14,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The production build's start refuses settings that are missing or still hold a placeholder of the shipped examples
- * ({@code change-me…}), all of them in one message that names each setting, before anything else starts: a gateway
- * that polls with a fake token or signs with a published secret must not come up looking healthy. The embedded build
+ * The production build's start refuses settings that are missing, still hold a placeholder of the shipped examples
+ * ({@code change-me…}) or, for API keys and the callback secret, are shorter than 32 characters, all of them in one
+ * message that names each setting, before anything else starts: a gateway that polls with a fake token, signs with a
+ * published secret or takes a guessable key must not come up looking healthy. The embedded build
  * generates what it needs instead.
  */
 @ApplicationScoped
 public class ProductionSettings {
 
     static final String PLACEHOLDER = "change-me";
+    /** Secrets the gateway itself checks (API keys, the callback secret) are at least this long: not guessable. */
+    static final int MIN_SECRET_LENGTH = 32;
     /** Settings of the gateway and its clients; any of them holding a placeholder is refused. */
     private static final List<String> CHECKED_PREFIXES =
             List.of("gateway.", "quarkus.datasource.", "kafka.", "mp.messaging.");
@@ -55,7 +58,13 @@ public class ProductionSettings {
         for (Map.Entry<String, String> setting : byDotted.entrySet()) {
             String dotted = setting.getKey();
             String name = setting.getValue();
-            anyTenant |= dotted.startsWith("gateway.tenants.") && dotted.endsWith(".api.key");
+            boolean apiKey = dotted.startsWith("gateway.tenants.") && dotted.endsWith(".api.key");
+            anyTenant |= apiKey;
+            if ((apiKey || dotted.equals("gateway.callback.secret"))
+                    && value(config, name).filter(v -> v.length() < MIN_SECRET_LENGTH).isPresent()) {
+                problems.add(name + " (" + envName(name) + ") is shorter than " + MIN_SECRET_LENGTH
+                        + " characters: use a random value at least that long");
+            }
             if (CHECKED_PREFIXES.stream().anyMatch(dotted::startsWith)
                     && value(config, name).filter(v -> v.toLowerCase(Locale.ROOT).startsWith(PLACEHOLDER)).isPresent()) {
                 // The value itself is never shown: a real secret that merely starts like a placeholder stays secret.

@@ -36,6 +36,8 @@ public class ConsoleFilter {
             return Optional.empty();
         }
         user.language(request.getHeaderString("Accept-Language"));
+        // Over https directly, or through a trusted proxy that says so (quarkus.http.proxy.*): cookies go Secure.
+        user.secure("https".equals(request.getUriInfo().getRequestUri().getScheme()));
         if (path.equals(SIGN_IN)) {
             return Optional.empty();
         }

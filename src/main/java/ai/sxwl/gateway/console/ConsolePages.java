@@ -10,7 +10,7 @@ import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.DeadLetterResource;
 import ai.sxwl.gateway.publish.DeadLetterResource.DeadLetterView;
-import ai.sxwl.gateway.tenant.Tenant;
+import ai.sxwl.gateway.tenant.KeyGuessing;
 import ai.sxwl.gateway.webhook.DeliveryResource;
 import ai.sxwl.gateway.webhook.DeliveryState;
 import ai.sxwl.gateway.webhook.DeliveryResource.DeliveryView;
@@ -20,6 +20,7 @@ import ai.sxwl.gateway.webhook.SubscriptionResource.SubscriptionView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,8 +28,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestCookie;
 import org.jboss.resteasy.reactive.RestForm;
@@ -40,7 +41,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The console's pages. Each reads and acts through the same resources as the API, as the session's tenant (set by
@@ -79,6 +79,7 @@ public class ConsolePages {
     }
 
     private final ConsoleSession sessions;
+    private final KeyGuessing keys;
     private final ConsoleUser user;
     private final ActivityChart chart;
     private final JobsResource jobs;
@@ -87,10 +88,11 @@ public class ConsolePages {
     private final DeadLetterResource deadLetters;
     private final SubscriptionResource subscriptions;
 
-    ConsolePages(ConsoleSession sessions, ConsoleUser user, ActivityChart chart, JobsResource jobs,
+    ConsolePages(ConsoleSession sessions, KeyGuessing keys, ConsoleUser user, ActivityChart chart, JobsResource jobs,
                  ReceiptsResource receipts, DeliveryResource deliveries, DeadLetterResource deadLetters,
                  SubscriptionResource subscriptions) {
         this.sessions = sessions;
+        this.keys = keys;
         this.user = user;
         this.chart = chart;
         this.jobs = jobs;
@@ -124,27 +126,33 @@ public class ConsolePages {
     @Path("console/sign-in")
     @Operation(hidden = true)
     public Response signIn(@RestForm String apiKey, @RestForm String csrf,
-                           @RestCookie(ConsoleSession.SIGN_IN_COOKIE) String expected, @Context UriInfo uri) {
+                           @RestCookie(ConsoleSession.SIGN_IN_COOKIE) String expected,
+                           @Context HttpServerRequest request) {
         if (expected == null || !ConsoleSession.equal(csrf, expected)) {
             return signInAnswer(403, user.labels().get("error"));
         }
-        Optional<Tenant> tenant = sessions.tenantOfKey(apiKey);
-        if (tenant.isEmpty()) {
+        KeyGuessing.Attempt attempt = keys.authenticate(apiKey, request);
+        if (attempt instanceof KeyGuessing.Throttled throttled) {
+            return Response.fromResponse(signInAnswer(429, user.labels().get("tooManyAttempts")))
+                    .header(HttpHeaders.RETRY_AFTER, throttled.seconds()).build();
+        }
+        if (!(attempt instanceof KeyGuessing.Accepted accepted)) {
             return signInAnswer(401, user.labels().get("wrongKey"));
         }
         return Response.seeOther(URI.create("/console/jobs"))
-                .cookie(cookie(ConsoleSession.COOKIE, sessions.cookieValue(tenant.get(), Instant.now()), uri))
-                .cookie(cookie(ConsoleSession.SIGN_IN_COOKIE, "", uri))
+                .cookie(cookie(ConsoleSession.COOKIE, sessions.start(accepted.tenant(), Instant.now())))
+                .cookie(cookie(ConsoleSession.SIGN_IN_COOKIE, ""))
                 .build();
     }
 
     @POST
     @Path("console/sign-out")
     @Operation(hidden = true)
-    public Response signOut(@RestForm String csrf, @Context UriInfo uri) {
+    public Response signOut(@RestForm String csrf, @RestCookie(ConsoleSession.COOKIE) String session) {
         user.checkCsrf(csrf);
+        sessions.end(session);
         return Response.seeOther(URI.create(ConsoleFilter.SIGN_IN))
-                .cookie(cookie(ConsoleSession.COOKIE, "", uri)).build();
+                .cookie(cookie(ConsoleSession.COOKIE, "")).build();
     }
 
     @GET
@@ -265,21 +273,21 @@ public class ConsolePages {
 
     /** The sign-in form, with a fresh token in its own short-lived cookie (double submit). */
     private Response signInAnswer(int status, String error) {
-        String token = ConsoleSession.randomToken();
+        String token = ConsoleSession.randomToken(24);
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE)
                 .entity(Templates.signIn(user.labels(), token, error))
-                .cookie(cookie(ConsoleSession.SIGN_IN_COOKIE, token, null))
+                .cookie(cookie(ConsoleSession.SIGN_IN_COOKIE, token))
                 .build();
     }
 
     /**
-     * A console cookie: HttpOnly, SameSite=Strict, for /console only, Secure when the console is served over HTTPS;
-     * a browser-session cookie (the session's own expiry is signed inside it), or deleted when empty.
+     * A console cookie: HttpOnly, SameSite=Strict, for /console only, Secure whenever the browser came over https
+     * (directly or through a trusted proxy); a browser-session cookie (the session's expiry is kept by the server), or
+     * deleted when empty.
      */
-    private static NewCookie cookie(String name, String value, UriInfo uri) {
+    private NewCookie cookie(String name, String value) {
         return new NewCookie.Builder(name).value(value).path("/console").httpOnly(true)
-                .sameSite(NewCookie.SameSite.STRICT)
-                .secure(uri != null && "https".equals(uri.getRequestUri().getScheme()))
+                .sameSite(NewCookie.SameSite.STRICT).secure(user.secure())
                 .maxAge(value.isEmpty() ? 0 : NewCookie.DEFAULT_MAX_AGE).build();
     }
 

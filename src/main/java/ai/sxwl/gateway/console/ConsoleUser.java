@@ -12,6 +12,7 @@ public class ConsoleUser {
 
     private ConsoleSession.SignedIn signedIn;
     private Map<String, String> labels = Labels.forLanguage(null);
+    private boolean secure;
 
     void set(ConsoleSession.SignedIn signedIn) {
         this.signedIn = signedIn;
@@ -19,6 +20,15 @@ public class ConsoleUser {
 
     void language(String acceptLanguage) {
         this.labels = Labels.forLanguage(acceptLanguage);
+    }
+
+    void secure(boolean secure) {
+        this.secure = secure;
+    }
+
+    /** Whether the browser reached the console over https, directly or through a trusted proxy. */
+    boolean secure() {
+        return secure;
     }
 
     /** The words of the language the browser prefers. */

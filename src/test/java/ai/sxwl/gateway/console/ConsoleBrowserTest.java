@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -164,6 +165,22 @@ class ConsoleBrowserTest {
         created.findElement(By.className("toggle")).click();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> as("globex").get("/api/subscriptions/" + id)
                 .then().body("enabled", equalTo(false)));
+    }
+
+    /** Issue 18 (5): under the pages' CSP (no inline style or script), the stylesheet and the script still apply. */
+    @Test
+    void theConsolesOwnStylesheetAndScriptRunUnderItsContentSecurityPolicy() {
+        signIn("acme");
+        open("/console/jobs");
+        assertEquals("rgba(36, 41, 47, 1)", browser.findElement(By.tagName("header")).getCssValue("background-color"),
+                "the stylesheet applies");
+        WebElement autoRefresh = browser.findElement(By.id("auto-refresh"));
+        autoRefresh.click();
+        assertEquals("on", ((JavascriptExecutor) browser).executeScript(
+                "return localStorage.getItem('sxwl.autoRefresh')"), "the auto-refresh script runs");
+        autoRefresh.click();
+        assertEquals("off", ((JavascriptExecutor) browser).executeScript(
+                "return localStorage.getItem('sxwl.autoRefresh')"));
     }
 
     private void signIn(String tenant) {

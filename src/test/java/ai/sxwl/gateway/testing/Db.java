@@ -12,7 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Plain SQL reads of what the gateway stored, independent of its entities. */
+/** Plain SQL reads of what the gateway stored, independent of its entities (and, rarely, a change to it). */
 @ApplicationScoped
 public class Db {
 
@@ -39,6 +39,19 @@ public class Db {
                 }
                 return rows;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A change made behind the gateway's back (to age a row, say); the number of rows changed. */
+    public int update(String sql, Object... params) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

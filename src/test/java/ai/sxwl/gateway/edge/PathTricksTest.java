@@ -1,5 +1,6 @@
-package ai.sxwl.gateway.problem;
+package ai.sxwl.gateway.edge;
 
+import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;

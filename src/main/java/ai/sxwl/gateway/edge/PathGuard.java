@@ -1,5 +1,6 @@
-package ai.sxwl.gateway.problem;
+package ai.sxwl.gateway.edge;
 
+import ai.sxwl.gateway.problem.Problem;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
