@@ -58,6 +58,19 @@ class ProductionBuildIT {
         assertFalse(log.contains("change-me-sxwl-token"), "the value itself is not logged");
     }
 
+    /** Issue 18 (3): a guessable API key or callback secret stops the start, named, its value not shown. */
+    @Test
+    void keysAndSecretsShorterThan32CharactersAreRefusedEachByName() throws Exception {
+        GatewayProcess gateway = ProductionStack.get().replica();
+        gateway.environment.put("GATEWAY_TENANTS_ACME_API_KEY", "acme-short-key-1234567890abcdef");
+        gateway.environment.put("GATEWAY_CALLBACK_SECRET", "a-31-character-callback-secret!");
+        assertNotEquals(0, gateway.startExpectingExit(), "refused to start");
+        String log = Files.readString(gateway.log());
+        assertTrue(log.contains("(GATEWAY_TENANTS_ACME_API_KEY) is shorter than 32 characters"), log);
+        assertTrue(log.contains("(GATEWAY_CALLBACK_SECRET) is shorter than 32 characters"), log);
+        assertFalse(log.contains("acme-short-key-1234567890abcdef"), "the value itself is not logged");
+    }
+
     /** Issue 18 (4): /q/* answers on the management port only; the public port has no /q, however it is spelt. */
     @Test
     void operationsAreServedOnTheManagementPortAndNotOnThePublicOne() throws Exception {
