@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,11 +48,9 @@ class ProductionBuildIT {
 
     @Test
     void theExamplesPlaceholdersAreRefusedEachByNameWithoutShowingTheValue() throws Exception {
-        GatewayProcess gateway = ProductionStack.get().replica();
-        gateway.environment.put("GATEWAY_CALLBACK_SECRET", "change-me-to-48-random-bytes-base64-encoded-xxxxxxxx");
-        gateway.environment.put("GATEWAY_TENANTS_ACME_UPSTREAM_TOKEN", "change-me-sxwl-token");
-        assertNotEquals(0, gateway.startExpectingExit(), "refused to start");
-        String log = Files.readString(gateway.log());
+        String log = refusedStart(Map.of("GATEWAY_CALLBACK_SECRET",
+                "change-me-to-48-random-bytes-base64-encoded-xxxxxxxx",
+                "GATEWAY_TENANTS_ACME_UPSTREAM_TOKEN", "change-me-sxwl-token"));
         assertTrue(log.contains("gateway.callback.secret (GATEWAY_CALLBACK_SECRET) still holds the example's"
                 + " placeholder"), log);
         assertTrue(log.contains("(GATEWAY_TENANTS_ACME_UPSTREAM_TOKEN) still holds the example's placeholder"), log);
@@ -61,14 +60,19 @@ class ProductionBuildIT {
     /** Issue 18 (3): a guessable API key or callback secret stops the start, named, its value not shown. */
     @Test
     void keysAndSecretsShorterThan32CharactersAreRefusedEachByName() throws Exception {
-        GatewayProcess gateway = ProductionStack.get().replica();
-        gateway.environment.put("GATEWAY_TENANTS_ACME_API_KEY", "acme-short-key-1234567890abcdef");
-        gateway.environment.put("GATEWAY_CALLBACK_SECRET", "a-31-character-callback-secret!");
-        assertNotEquals(0, gateway.startExpectingExit(), "refused to start");
-        String log = Files.readString(gateway.log());
+        String log = refusedStart(Map.of("GATEWAY_TENANTS_ACME_API_KEY", "acme-short-key-1234567890abcdef",
+                "GATEWAY_CALLBACK_SECRET", "a-31-character-callback-secret!"));
         assertTrue(log.contains("(GATEWAY_TENANTS_ACME_API_KEY) is shorter than 32 characters"), log);
         assertTrue(log.contains("(GATEWAY_CALLBACK_SECRET) is shorter than 32 characters"), log);
         assertFalse(log.contains("acme-short-key-1234567890abcdef"), "the value itself is not logged");
+    }
+
+    /** Starts a replica with these settings changed, expecting it to refuse; its log. */
+    private static String refusedStart(Map<String, String> settings) throws Exception {
+        GatewayProcess gateway = ProductionStack.get().replica();
+        gateway.environment.putAll(settings);
+        assertNotEquals(0, gateway.startExpectingExit(), "refused to start");
+        return Files.readString(gateway.log());
     }
 
     /** Issue 18 (4): /q/* answers on the management port only; the public port has no /q, however it is spelt. */
