@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 
 DB=sxwl_gateway_bench
 PORT=${BENCH_PORT:-8090}
+MANAGEMENT_PORT=$((PORT + 1)) # the production build serves /q/* on its management interface
 SECONDS_PER_QUERY=${BENCH_SECONDS:-10}
 TARGET_MS=50
 KEY_ALPHA=bench-alpha-key-00000000000000000001
@@ -37,12 +38,12 @@ GATEWAY_CALLBACK_SECRET=bench-secret-bench-secret-bench-secret-0123 GATEWAY_RECO
 GATEWAY_RETENTION_RECEIPTS=3650d GATEWAY_RETENTION_DELIVERIES=3650d \
 GATEWAY_TENANTS_ALPHA_API_KEY=$KEY_ALPHA GATEWAY_TENANTS_ALPHA_UPSTREAM_TOKEN=bench-alpha-token \
 GATEWAY_TENANTS_BETA_API_KEY=$KEY_BETA GATEWAY_TENANTS_BETA_UPSTREAM_TOKEN=bench-beta-token \
-QUARKUS_HTTP_PORT=$PORT QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL=OFF \
+QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MANAGEMENT_PORT QUARKUS_LOG_CATEGORY__ORG_APACHE_KAFKA__LEVEL=OFF \
   java -Xmx1g -jar target/quarkus-app/quarkus-run.jar > target/bench-history-gateway.log 2>&1 &
 GATEWAY=$!
 trap 'kill $GATEWAY 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do # migrations of a large database take a while
-  curl -fs "localhost:$PORT/q/health/ready" >/dev/null 2>&1 && break
+  curl -fs "localhost:$MANAGEMENT_PORT/q/health/ready" >/dev/null 2>&1 && break
   kill -0 $GATEWAY 2>/dev/null || { echo "the gateway exited; see target/bench-history-gateway.log"; exit 1; }
   sleep 1
 done

@@ -78,7 +78,7 @@ public final class IngestBenchmark {
             flags.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + ",settings=profile");
         }
         try (KafkaProcess kafka = KafkaProcess.start();
-             GatewayProcess gateway = new GatewayProcess(flags.toArray(String[]::new))) {
+             GatewayProcess gateway = new GatewayProcess(flags.toArray(String[]::new)).withManagementInterface()) {
             kafkaPid = kafka.pid();
             configure(gateway, kafka);
             gateway.start();
