@@ -38,6 +38,10 @@ class TopicRoutesTest {
                 MAIN.records(jobId).size() == 2 && MODELS.records(jobId).size() == 1);
         assertEquals(MAIN.records(jobId).get(1).value(), MODELS.records(jobId).get(0).value(),
                 "the route carries the same CloudEvent");
+        // Then a later event that does belong on sxwl.test.routed, in the same partition: once it is there, a copy
+        // of this job's events would have been too.
+        String later = laterInSamePartition(jobId, "routed", "working");
+        await().atMost(Duration.ofSeconds(20)).until(() -> ROUTED.records(later).size() == 1);
         assertEquals(0, ROUTED.records(jobId).size());
     }
 
@@ -51,6 +55,15 @@ class TopicRoutesTest {
 
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 MAIN.records(jobId).size() == 2 && ROUTED.records(jobId).size() == 2);
+        String later = laterInSamePartition(jobId, "acme", "success");
+        await().atMost(Duration.ofSeconds(20)).until(() -> MODELS.records(later).size() == 1);
         assertEquals(0, MODELS.records(jobId).size());
+    }
+
+    /** A new job of this tenant, in the same partition as {@code jobId}, reporting this status now. */
+    private String laterInSamePartition(String jobId, String tenant, String status) {
+        String later = TestJobs.newJobIdInPartitionOf(jobId);
+        onToken(tokens.mint(TestJobs.submission(tenant, later)), body(later, status, "")).statusCode(200);
+        return later;
     }
 }

@@ -40,6 +40,9 @@ class ReconcilerTest {
 
     private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
     private static final Duration INITIAL_DELAY = Duration.ofSeconds(2);
+    private static final Duration MAX_INTERVAL = Duration.ofSeconds(5);
+    /** Longer than the longest interval between two polls: max-interval +20% jitter, and a margin. */
+    private static final Duration NOTHING_MORE = MAX_INTERVAL.multipliedBy(12).dividedBy(10).plusSeconds(2);
 
     @Inject
     ObjectMapper mapper;
@@ -104,9 +107,11 @@ class ReconcilerTest {
         assertTrue(available.get("data").get("modelUrl").asText().contains("Expires="));
         assertTrue(available.get("data").hasNonNull("modelUrlExpiresAt"));
         assertEquals("succeeded", available.get("data").get("status").asText());
-        // Then polling stops: the job is terminal and its URL known.
+        // Then polling stops: the job is terminal and its URL known. Watched for longer than the longest interval
+        // between two polls (max-interval and its jitter), the only such window here: elsewhere the schedule is
+        // read where the reconciler reads it (next_poll_at).
         int polls = SxwlSimulator.statusRequestTimes(jobId).size();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
+        await().during(NOTHING_MORE).atMost(NOTHING_MORE.plusSeconds(5))
                 .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
         assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded", "ai.sxwl.job.model_available"),
                 types(jobId));
@@ -127,10 +132,7 @@ class ReconcilerTest {
             stubs.add(stub);
             // lost-after (3) answers of each kind, and one more, polled at once instead of on the back-off schedule
             for (int i = 0; i < 4; i++) {
-                int before = SxwlSimulator.statusRequestTimes(jobId).size();
-                jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ?", Instant.now(), jobId);
-                await().atMost(Duration.ofSeconds(10)).until(() ->
-                        SxwlSimulator.statusRequestTimes(jobId).size() > before);
+                pollNow(jobId);
             }
             SxwlSimulator.server().removeStub(stub);
             stubs.remove(stub);
@@ -141,21 +143,37 @@ class ReconcilerTest {
         assertFalse(types(jobId).contains("ai.sxwl.job.lost"));
 
         SxwlSimulator.finish(jobId, true);
-        jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ?", Instant.now(), jobId);
+        pollNow(jobId);
         await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
     }
 
+    /** The schedule, by the scheduler alone (nothing here moves next_poll_at): every other test takes shortcuts. */
     @Test
-    void theFirstWorkingSeenMovesTheJobToRunningOnce() {
+    void quietPollsBackOffFromTheInitialDelayUpToTheMaxIntervalAndTheFirstWorkingMovesTheJobToRunningOnce() {
+        Instant submitted = Instant.now();
         String jobId = submit("acme", "keeps working");
 
         await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.running"));
         JsonNode running = event(jobId, "ai.sxwl.job.running");
         assertEquals("poll", running.get("data").get("detectedBy").asText());
         assertEquals("submitted", running.get("data").get("previousStatus").asText());
-        // More polls follow, all "working": no second running event.
-        await().atMost(Duration.ofSeconds(15)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= 3);
+        // More polls follow, all "working": no second running event. After news (the submit, then running) the next
+        // poll is initial-delay away; each quiet poll doubles that, up to max-interval (each ±20%).
+        await().atMost(Duration.ofSeconds(60)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= 5);
         assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.running"), types(jobId));
+        List<Instant> polls = new ArrayList<>(SxwlSimulator.statusRequestTimes(jobId).subList(0, 5));
+        polls.add(0, submitted);
+        List<Duration> schedule = List.of(INITIAL_DELAY, INITIAL_DELAY, INITIAL_DELAY.multipliedBy(2), MAX_INTERVAL,
+                MAX_INTERVAL);
+        for (int i = 0; i < schedule.size(); i++) {
+            Duration gap = Duration.between(polls.get(i), polls.get(i + 1));
+            assertTrue(gap.compareTo(schedule.get(i).multipliedBy(8).dividedBy(10)) >= 0,
+                    "poll " + (i + 1) + " not before its time (" + schedule.get(i) + " -20%): " + polls);
+        }
+        // Capped: a fourth doubling (16 s, never under 12.8 s) would not fit before this bound.
+        Duration last = Duration.between(polls.get(4), polls.get(5));
+        assertTrue(last.compareTo(MAX_INTERVAL.multipliedBy(12).dividedBy(10).plusSeconds(4)) < 0,
+                "the interval stops growing at max-interval: " + polls);
     }
 
     @Test
@@ -169,7 +187,8 @@ class ReconcilerTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.stalled"));
         JsonNode stalled = event(jobId, "ai.sxwl.job.stalled");
         assertEquals("running", stalled.get("data").get("status").asText());
-        await().atMost(Duration.ofSeconds(15)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() >= 3);
+        pollNow(jobId);
+        pollNow(jobId);
         assertEquals(1, types(jobId).stream().filter(t -> t.endsWith("stalled")).count());
     }
 
@@ -179,20 +198,27 @@ class ReconcilerTest {
         stubs.add(SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
                 .withRequestBody(containing(jobId)).willReturn(aResponse().withStatus(500).withBody("boom"))));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> failedPolls(jobId) >= 2);
+        pollNow(jobId);
+        pollNow(jobId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> failedPolls(jobId) >= 2);
         SxwlSimulator.server().removeStub(stubs.remove(0));
         stubs.add(SxwlSimulator.server().stubFor(post("/api/userJob/job_status").atPriority(1)
                 .withRequestBody(containing(jobId)).willReturn(aResponse().withStatus(200).withBody("<html>"))));
-        await().atMost(Duration.ofSeconds(30)).until(() -> failedPolls(jobId) >= 3);
+        pollNow(jobId);
+        await().atMost(Duration.ofSeconds(10)).until(() -> failedPolls(jobId) >= 3);
 
-        List<Instant> polls = SxwlSimulator.statusRequestTimes(jobId);
-        Duration lastGap = Duration.between(polls.get(polls.size() - 2), polls.get(polls.size() - 1));
-        assertTrue(lastGap.compareTo(INITIAL_DELAY.multipliedBy(8).dividedBy(10)) >= 0,
-                "failures back off instead of hammering: " + polls);
+        // The reconciler's own next poll after a failure: backed off, not at once.
+        Instant lastPoll = SxwlSimulator.statusRequestTimes(jobId).get(SxwlSimulator.statusRequestTimes(jobId).size()
+                - 1);
+        Instant next = ((java.sql.Timestamp) db.rows("SELECT next_poll_at FROM job WHERE job_id = ?", jobId).get(0)
+                .get("next_poll_at")).toInstant();
+        assertTrue(Duration.between(lastPoll, next).compareTo(INITIAL_DELAY.multipliedBy(8).dividedBy(10)) >= 0,
+                "failures back off instead of hammering: next poll " + next + " after " + lastPoll);
         as("acme").get("/api/jobs/" + jobId).then().statusCode(200).body("status", equalTo("submitted"));
 
         SxwlSimulator.server().removeStub(stubs.remove(0));
         SxwlSimulator.finish(jobId, true);
+        pollNow(jobId);
         await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
     }
 
@@ -237,11 +263,35 @@ class ReconcilerTest {
                 .withRequestBody(containing(jobId))
                 .willReturn(aResponse().withStatus(400).withBody("{\"message\":\"job not found\"}"))));
 
-        await().atMost(Duration.ofSeconds(40)).until(() -> types(jobId).contains("ai.sxwl.job.lost"));
+        for (int notFound = 0; db.count("SELECT count(*) FROM job WHERE job_id = ? AND status = 'lost'", jobId) == 0;
+             notFound++) {
+            assertTrue(notFound < 10, "lost after a few not-found polls");
+            long before = notFoundPolls(jobId);
+            pollNow(jobId);
+            await().atMost(Duration.ofSeconds(10)).until(() -> notFoundPolls(jobId) > before
+                    || db.count("SELECT count(*) FROM job WHERE job_id = ? AND status = 'lost'", jobId) > 0);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.lost"));
         assertTrue(SxwlSimulator.statusRequestTimes(jobId).size() >= 3, "several not-found polls first");
-        int polls = SxwlSimulator.statusRequestTimes(jobId).size();
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
-                .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
+        // And it is polled no more: no next poll for the reconciler to find.
+        assertEquals(List.of(), db.rows("SELECT next_poll_at FROM job WHERE job_id = ? AND next_poll_at IS NOT NULL",
+                jobId));
+    }
+
+    /**
+     * Has the reconciler poll this job now instead of on its back-off schedule (the shortcut of every test but the
+     * one that proves the schedule): moves its next poll to now and waits for that poll upstream. (Moved while a
+     * poll is in flight, the poll's own record sets the next one again: then it comes on the schedule.)
+     */
+    private void pollNow(String jobId) {
+        int before = SxwlSimulator.statusRequestTimes(jobId).size();
+        jobs.update("UPDATE job SET next_poll_at = ? WHERE job_id = ? AND next_poll_at IS NOT NULL", Instant.now(),
+                jobId);
+        await().atMost(Duration.ofSeconds(20)).until(() -> SxwlSimulator.statusRequestTimes(jobId).size() > before);
+    }
+
+    private long notFoundPolls(String jobId) {
+        return db.count("SELECT not_found_polls FROM job WHERE job_id = ?", jobId);
     }
 
     private long failedPolls(String jobId) {

@@ -2,18 +2,41 @@ package ai.sxwl.gateway.testing;
 
 import ai.sxwl.gateway.history.Submission;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import org.apache.kafka.common.utils.Utils;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
 /** Fresh ids and fixture rows, so that tests never share a job. */
 public final class TestJobs {
 
+    /** The test broker's num.partitions (KafkaBroker). */
+    private static final int PARTITIONS = 3;
+
     private TestJobs() {
     }
 
     public static String newJobId() {
         return "ai" + UUID.randomUUID();
+    }
+
+    /**
+     * A fresh job id whose records land in the same partition as {@code jobId}'s (the producer's default partitioner,
+     * the test broker's three partitions): an event of it committed later is published after every event of
+     * {@code jobId} committed before, and a partition keeps that order. Once it has arrived, so has anything of
+     * {@code jobId} that was going to.
+     */
+    public static String newJobIdInPartitionOf(String jobId) {
+        String later;
+        do {
+            later = newJobId();
+        } while (partition(later) != partition(jobId));
+        return later;
+    }
+
+    private static int partition(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     /** A submission as the submit proxy records it; returns its id. */
