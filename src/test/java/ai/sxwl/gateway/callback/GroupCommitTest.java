@@ -79,7 +79,8 @@ class GroupCommitTest {
                 queued.add(send(senders, tokensOfQueued.get(i), jobs.get(i)));
             }
             CompletableFuture<Integer> refused = send(senders, unknownToken, TestJobs.newJobId());
-            await().atMost(Duration.ofSeconds(2)).until(() -> queued() == QUEUED + 1);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> queued() == QUEUED + 1);
             blocker.rollback();
 
             assertEquals(200, first.get());
@@ -117,7 +118,7 @@ class GroupCommitTest {
             CompletableFuture<Integer> first = sendAndAwaitItsWriterBlocked(senders, firstSubmission, firstJob);
             CompletableFuture<Integer> second = send(senders, tokens.mint(secondSubmission), secondJob);
 
-            // max-wait is 2 s in tests, the statement timeout 3 s: the queued one is answered while the first waits.
+            // max-wait is 4 s in tests, the statement timeout 8 s: the queued one is answered while the first waits.
             assertEquals(503, second.get());
             assertFalse(first.isDone(), "the writer was still stuck on the first callback");
             blocker.rollback();
@@ -143,7 +144,7 @@ class GroupCommitTest {
     private CompletableFuture<Integer> sendAndAwaitItsWriterBlocked(ExecutorService senders, String submission,
                                                                    String jobId) {
         CompletableFuture<Integer> answer = send(senders, tokens.mint(submission), jobId);
-        await().atMost(Duration.ofSeconds(2)).until(() -> queued() == 0 && db.count(
+        await().atMost(Duration.ofSeconds(10)).until(() -> queued() == 0 && db.count(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") > 0);
         return answer;
     }

@@ -301,8 +301,16 @@ class WebhookDeliveryTest {
                 + " ON d.id = a.delivery_id WHERE d.url LIKE ?", "%" + slow);
         System.out.printf("Healthy endpoint latencies %s ms while the slow endpoint's attempts take %d ms"
                 + " (timeout)%n", fastLatency, slowLatency);
-        fastLatency.forEach(ms -> assertTrue(ms < 1500, "healthy endpoint delayed: " + fastLatency));
         assertTrue(slowLatency >= 1900, "the slow endpoint's attempt ran into the 2 s timeout: " + slowLatency);
+        // In this order: every healthy delivery arrived before the slow endpoint's first attempt ended (it is
+        // recorded when it ends), so none of them waited behind it.
+        Instant firstSlowEnded = ((java.sql.Timestamp) db.rows("SELECT min(a.attempted_at) AS ended FROM"
+                + " delivery_attempt a JOIN webhook_delivery d ON d.id = a.delivery_id WHERE d.url LIKE ?", "%" + slow)
+                .get(0).get("ended")).toInstant();
+        for (LoggedRequest request : fastRequests) {
+            assertTrue(request.getLoggedDate().toInstant().isBefore(firstSlowEnded), "healthy endpoint delayed: "
+                    + fastLatency + " ms; the slow endpoint's first attempt ended at " + firstSlowEnded);
+        }
     }
 
     @Test
@@ -493,7 +501,9 @@ class WebhookDeliveryTest {
             Duration beside = medianLatency(healthy, healthyPath, 6);
             System.out.printf("Healthy endpoint median delivery: %d ms alone, %d ms beside five misbehaving ones%n",
                     alone.toMillis(), beside.toMillis());
-            assertTrue(beside.compareTo(alone.multipliedBy(2).plusMillis(150)) <= 0,
+            // Waiting behind any of them would cost at least a second (the black-holed name's DNS timeout; the
+            // silent one's is 2 s): the margin below stays under it and well above a busy machine's jitter.
+            assertTrue(beside.compareTo(alone.plusMillis(700)) < 0,
                     "alone " + alone + ", beside misbehaving targets " + beside);
 
             // And each misbehaving target's attempts were recorded, with what went wrong, in bounded time.
