@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.TraceContext;
+import ai.sxwl.gateway.problem.JsonNulls;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -69,7 +70,9 @@ public class SubmitResource {
 
     private JsonNode readJson(byte[] body) {
         try {
-            return body.length == 0 ? null : mapper.readTree(body);
+            JsonNode spec = body.length == 0 ? null : mapper.readTree(body);
+            JsonNulls.refuse(spec);
+            return spec;
         } catch (IOException e) {
             throw ProblemException.of(400, "Bad Request", "The body is not valid JSON.");
         }
