@@ -41,7 +41,11 @@ public final class BackgroundLoop {
         this.name = name;
     }
 
+    /** Starts the loop; not in the migrate command, which only brings the schema up to date. */
     public synchronized void start(Supplier<Pause> round) {
+        if (RunMode.current() == RunMode.MIGRATE) {
+            return;
+        }
         running = true;
         thread = new Thread(() -> run(round), name);
         thread.setDaemon(true);

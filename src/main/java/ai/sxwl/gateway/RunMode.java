@@ -1,0 +1,22 @@
+package ai.sxwl.gateway;
+
+/**
+ * What this process was started to do: serve (the default), or only bring the database schema up to date and exit
+ * ({@code java -jar quarkus-run.jar migrate}, see {@link GatewayMain}). In migrate mode no background loop starts, no
+ * HTTP port is opened and the serving settings (Kafka, tenants, secrets) are not required.
+ */
+public enum RunMode {
+    SERVE,
+    MIGRATE;
+
+    /** Set by {@link GatewayMain} before Quarkus starts, so that it holds from the first bean on. */
+    private static final String PROPERTY = "sxwl.gateway.run-mode";
+
+    public static RunMode current() {
+        return valueOf(System.getProperty(PROPERTY, SERVE.name()));
+    }
+
+    void enter() {
+        System.setProperty(PROPERTY, name());
+    }
+}
