@@ -33,8 +33,8 @@ public class ProductionSettings {
             "gateway.public-base-url", "gateway.callback.secret");
 
     void check(@Observes @Priority(0) StartupEvent event, Config config, GatewayConfig gateway) {
-        if (gateway.embedded() || RunMode.current() == RunMode.MIGRATE) {
-            return; // the migrate command needs only the database
+        if (gateway.embedded()) {
+            return;
         }
         List<String> problems = problems(config);
         if (!problems.isEmpty()) {

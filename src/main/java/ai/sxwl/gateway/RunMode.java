@@ -2,8 +2,8 @@ package ai.sxwl.gateway;
 
 /**
  * What this process was started to do: serve (the default), or only bring the database schema up to date and exit
- * ({@code java -jar quarkus-run.jar migrate}, see {@link GatewayMain}). In migrate mode no background loop starts, no
- * HTTP port is opened and the serving settings (Kafka, tenants, secrets) are not required.
+ * ({@code java -jar quarkus-run.jar migrate}, see {@link GatewayMain}). In migrate mode no background loop starts and
+ * no HTTP port is opened.
  */
 public enum RunMode {
     SERVE,

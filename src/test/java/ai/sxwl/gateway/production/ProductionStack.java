@@ -39,7 +39,7 @@ final class ProductionStack {
     static final String API_KEY = Api.API_KEYS.get(TENANT);
     static final String TOPIC = "sxwl.job.events";
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final String DATABASE = TestDatabase.create("sxwl_gateway_prod_test");
+    static final String DATABASE = TestDatabase.create("sxwl_gateway_prod_test");
     private static ProductionStack stack;
 
     final KafkaProcess kafka;

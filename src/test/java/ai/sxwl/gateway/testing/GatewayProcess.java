@@ -35,6 +35,8 @@ public final class GatewayProcess implements AutoCloseable {
     public final int managementPort = freePort();
     /** Settings passed as environment variables, as an operator sets them; add before {@link #start()}. */
     public final Map<String, String> environment = new HashMap<>();
+    /** The packaged jar to run: the build's, or another release's (scripts/upgrade-rehearsal.sh). */
+    public Path jar = Path.of(System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar"));
     private final List<String> jvmArgs;
     private boolean managementInterface;
     private Process process;
@@ -84,13 +86,19 @@ public final class GatewayProcess implements AutoCloseable {
         return process.waitFor(60, TimeUnit.SECONDS) ? process.exitValue() : -1;
     }
 
-    private void launch() throws IOException {
-        String jar = System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar");
+    /** Runs the jar with these arguments (a command such as {@code migrate}) to its end: the exit code, -1 on timeout. */
+    public int run(Duration timeout, String... args) throws IOException, InterruptedException {
+        launch(args);
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    private void launch(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-Dquarkus.http.port=" + httpPort, "-Dgateway.embedded-kafka.port=" + kafkaPort,
                 "-Dquarkus.management.port=" + managementPort));
         command.addAll(jvmArgs);
-        command.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+        command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         builder.environment().putAll(environment);
