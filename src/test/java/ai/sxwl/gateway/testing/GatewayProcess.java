@@ -71,7 +71,7 @@ public final class GatewayProcess implements AutoCloseable {
     }
 
     private long awaitReady(long started) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertTrue(process.isAlive(), "the gateway exited; see " + log());
             return operations("/q/health/ready") == 200;
         });

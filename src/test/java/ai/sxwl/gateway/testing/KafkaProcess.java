@@ -79,7 +79,7 @@ public final class KafkaProcess implements AutoCloseable {
     /** Starts the broker on its port and folder, and waits until it answers. */
     public void startAgain() throws IOException {
         process = run(List.of("kafka.Kafka", properties.toString()));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(300)).until(() -> {
             assertTrue(process.isAlive(), "the broker exited; see " + dir.resolve("kafka.log"));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000,
