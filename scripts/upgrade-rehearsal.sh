@@ -40,10 +40,16 @@ rm -rf "$WORK/current" && cp -r target/quarkus-app "$WORK/current"
 ./mvnw -B -q -Ppostgres dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/rehearsal.cp
 echo "-cp target/test-classes:$(cat target/rehearsal.cp)" > target/rehearsal.args
 
+# Releases before 0.6.0 serve /q/* (readiness) on the public port, later ones on the management port.
+PREVIOUS_CONFIG="$(git show "$PREVIOUS_SHA:src/main/variants/postgres/META-INF/microprofile-config.properties" 2>/dev/null || true)"
+PREVIOUS_MANAGEMENT=false
+grep -q '^quarkus.management.enabled=true' <<< "$PREVIOUS_CONFIG" && PREVIOUS_MANAGEMENT=true
+
 java -Xmx768m \
   -Drehearsal.previous-jar="$PREVIOUS_TREE/target/quarkus-app/quarkus-run.jar" \
   -Drehearsal.current-jar="$WORK/current/quarkus-run.jar" \
+  -Drehearsal.previous-management="$PREVIOUS_MANAGEMENT" \
   -Drehearsal.previous="${PREVIOUS_SHA:0:12} ($PREVIOUS)" -Drehearsal.current="${CURRENT_SHA:0:12}" \
   -Drehearsal.events="${REHEARSAL_EVENTS:-1000000}" -Drehearsal.steady-seconds="${REHEARSAL_STEADY_SECONDS:-20}" \
   @target/rehearsal.args ai.sxwl.gateway.production.UpgradeRehearsal 2>&1 \
-  | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/upgrade-rehearsal.log
+  | grep --line-buffered -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/upgrade-rehearsal.log

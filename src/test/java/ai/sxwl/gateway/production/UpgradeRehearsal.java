@@ -30,7 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * transaction, as Flyway reports it).
  * <p>
  * System properties: {@code rehearsal.previous-jar}, {@code rehearsal.current-jar}, {@code rehearsal.events} (default
- * 1,000,000), {@code rehearsal.steady-seconds} (load before, between and after the steps; default 20).
+ * 1,000,000), {@code rehearsal.steady-seconds} (load before, between and after the steps; default 20),
+ * {@code rehearsal.previous-management} (the previous release serves /q/* on the management port).
  */
 public final class UpgradeRehearsal {
 
@@ -40,6 +41,8 @@ public final class UpgradeRehearsal {
     private final Path currentJar = Path.of(System.getProperty("rehearsal.current-jar"));
     private final String previous = System.getProperty("rehearsal.previous", "previous");
     private final String current = System.getProperty("rehearsal.current", "current");
+    /** Whether the previous release serves /q/* on the management port (releases before 0.6.0 do not). */
+    private final boolean previousManagement = Boolean.getBoolean("rehearsal.previous-management");
     private final long events = Long.getLong("rehearsal.events", 1_000_000);
     private final Duration steady = Duration.ofSeconds(Long.getLong("rehearsal.steady-seconds", 20));
     private final Map<String, long[]> windows = new LinkedHashMap<>();
@@ -118,10 +121,10 @@ public final class UpgradeRehearsal {
         return failed.size() + missing.size() + (migrateExit == 0 ? 0 : 1);
     }
 
-    private static GatewayProcess replica(ProductionStack stack, Path jar) throws Exception {
+    private GatewayProcess replica(ProductionStack stack, Path jar) throws Exception {
         GatewayProcess replica = stack.replica();
         replica.jar = jar;
-        return replica;
+        return jar.equals(previousJar) ? replica.withManagementInterface(previousManagement) : replica;
     }
 
     /**

@@ -48,7 +48,12 @@ public final class GatewayProcess implements AutoCloseable {
 
     /** The jar serves /q/* on {@link #managementPort} (the production build), not on the public port. */
     public GatewayProcess withManagementInterface() {
-        managementInterface = true;
+        return withManagementInterface(true);
+    }
+
+    /** Whether the jar serves /q/* on {@link #managementPort}: a release before the management interface does not. */
+    public GatewayProcess withManagementInterface(boolean enabled) {
+        managementInterface = enabled;
         return this;
     }
 
