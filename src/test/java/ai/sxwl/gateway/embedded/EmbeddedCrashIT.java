@@ -1,6 +1,9 @@
 package ai.sxwl.gateway.embedded;
 
 import ai.sxwl.gateway.testing.GatewayProcess;
+import ai.sxwl.gateway.testing.Progress;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -23,6 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,16 +38,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SPEC section 5, embedded default: a 200 means the H2 commit has left the process. The packaged jar takes callbacks
  * from 8 concurrent senders and is killed with -9 in the middle; after a restart every acknowledged callback's event
- * is on the embedded broker.
+ * is on the embedded broker. The same kill also finds a webhook delivery in retry: its state is in the database, so
+ * the restarted process delivers it, with the same webhook-id.
  */
 class EmbeddedCrashIT {
 
     private static final int SENDERS = 8;
 
     @Test
-    void everyAcknowledgedCallbackSurvivesAKillDashNineUnderLoad() throws Exception {
-        try (GatewayProcess gateway = new GatewayProcess()) {
+    void everyAcknowledgedCallbackAndADeliveryInRetrySurviveAKillDashNineUnderLoad() throws Exception {
+        WireMockServer receiver = new WireMockServer(options().dynamicPort());
+        receiver.start();
+        // Retries far enough apart that the delivery is still in retry at the kill, however long the load takes.
+        try (GatewayProcess gateway = new GatewayProcess("-Dgateway.webhooks.retry-schedule=1s,1s,10s,10s,10s,10s,10s,"
+                + "10s,10s,10s", "-Dgateway.webhooks.timeout=2s")) {
+            receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(503)));
             gateway.start();
+            String apiKey = gateway.apiKey();
+            String hookJob = "ai" + UUID.randomUUID();
+            String created = gateway.postForBody("/api/subscriptions", "{\"url\":\"http://localhost:"
+                    + receiver.port() + "/hook\",\"jobId\":\"" + hookJob + "\"}", apiKey);
+            assertTrue(created.contains("whsec_"), created);
+            assertEquals(200, gateway.post("/callbacks/sxwl",
+                    "{\"jobId\":\"" + hookJob + "\",\"status\":\"success\",\"url\":\"\"}", null));
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).size() >= 2);
+
             Set<String> acknowledged = ConcurrentHashMap.newKeySet();
             AtomicBoolean sending = new AtomicBoolean(true);
             AtomicInteger refused = new AtomicInteger();
@@ -62,12 +86,15 @@ class EmbeddedCrashIT {
                     }
                 });
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 300);
+            Progress.awaitCount("acknowledged callbacks", acknowledged::size, 300);
             gateway.kill(); // while the senders are still sending
             sending.set(false);
             senders.shutdown();
             assertTrue(senders.awaitTermination(30, TimeUnit.SECONDS));
             Set<String> acked = Set.copyOf(acknowledged);
+            String messageId = receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).get(0).getHeader("webhook-id");
+            receiver.resetRequests();
+            receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(200)));
 
             gateway.start();
             Set<String> published = new HashSet<>();
@@ -89,6 +116,16 @@ class EmbeddedCrashIT {
             System.out.printf("Embedded kill -9 under load: %d callbacks acknowledged, %d lost (%d not acknowledged)%n",
                     acked.size(), lost.size(), refused.get());
             assertEquals(Set.of(), lost);
+
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    !receiver.findAll(postRequestedFor(urlEqualTo("/hook"))).isEmpty());
+            List<LoggedRequest> after = receiver.findAll(postRequestedFor(urlEqualTo("/hook")));
+            assertEquals(messageId, after.get(0).getHeader("webhook-id"), "the same message, not a new one");
+            assertTrue(after.get(0).getBodyAsString().contains(hookJob + ":succeeded"));
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    gateway.getBody("/api/deliveries?jobId=" + hookJob, apiKey).contains("\"state\":\"delivered\""));
+        } finally {
+            receiver.stop();
         }
     }
 
