@@ -8,6 +8,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +34,15 @@ class EmbeddedDefaultIT {
             System.out.printf("Embedded default: cold start to ready in %d ms%n", coldStart);
             assertTrue(Files.exists(gateway.workDir.resolve("data/gateway.mv.db")), "H2 file in the data folder");
             assertTrue(Files.exists(gateway.workDir.resolve("data/kafka/meta.properties")), "broker logs there");
+            // The data folder is the owner's alone: it holds the H2 file (signing secrets), keys and the callback secret.
+            for (String path : List.of("data", "data/kafka")) {
+                assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                        gateway.workDir.resolve(path))), path);
+            }
+            for (String path : List.of("data/gateway.mv.db", "data/api-key-default", "data/callback-secret")) {
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                        gateway.workDir.resolve(path))), path);
+            }
 
             String jobId = "ai" + UUID.randomUUID();
             assertEquals(200, gateway.post("/callbacks/sxwl",
