@@ -31,6 +31,8 @@ public class JobSpecValidator {
     static final int MAX_ENV_ENTRIES = 200;
     static final int MAX_ENV_VALUE = 16 * 1024;
     static final String REDACTED = "***";
+    /** The job kinds upstream accepts, spelled as it spells them; anything else would fail there, later. */
+    static final List<String> JOB_TYPES = List.of("MPI", "Pytorch", "TensorFlow", "GeneralJob");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
 
     private final UrlGuard guard;
@@ -53,7 +55,11 @@ public class JobSpecValidator {
         path(upstream, "modelPath", true, errors);
         integer(upstream, "modelVol", true, 1, errors).ifPresent(n -> upstream.put("modelVol", Long.toString(n)));
         text(upstream, "imagePath", true, MAX_TEXT, errors);
-        text(upstream, "jobType", true, MAX_TEXT, errors);
+        String jobType = text(upstream, "jobType", true, MAX_TEXT, errors);
+        if (jobType != null && !jobType.isBlank() && !JOB_TYPES.contains(jobType)) {
+            errors.add(new FieldError("jobType", "must be one of " + String.join(", ", JOB_TYPES)
+                    + " (upstream accepts only these)"));
+        }
         OptionalLong stopType = integer(upstream, "stopType", true, 0, errors);
         if (stopType.isPresent() && stopType.getAsLong() > 1) {
             errors.add(new FieldError("stopType", "must be 0 (runs to its end) or 1 (stops after stopTime minutes)"));

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobStatus;
 import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.publish.CloudEvents;
@@ -18,8 +19,8 @@ import java.util.UUID;
 
 /**
  * Turns each job change into deliveries, in the change's own transaction (the delivery rows are an outbox too): the
- * CloudEvent to every enabled subscription of the tenant that wants it, and, when the job succeeded or failed, the
- * SXWL-shaped body to the job's own callback URL from the submit proxy.
+ * CloudEvent to every enabled subscription of the tenant that wants it, and, when the job succeeded or failed or its
+ * model URL arrived later, the SXWL-shaped body to the job's own callback URL from the submit proxy.
  */
 @ApplicationScoped
 public class DeliveryFanOut {
@@ -43,9 +44,9 @@ public class DeliveryFanOut {
                 queue(change, subscription.id, subscription.url, cloudEvent, messageId(change, subscription.id), now);
             }
         }
-        if (change.status() == JobStatus.SUCCEEDED || change.status() == JobStatus.FAILED) {
+        if (forwardedToJobTarget(change)) {
             String target = callbackTarget(change);
-            if (target != null && change.type().equals(change.status().wire())) {
+            if (target != null) {
                 queue(change, null, target, sxwlBody(change), messageId(change, Delivery.JOB_TARGET), now);
             }
         }
@@ -89,10 +90,24 @@ public class DeliveryFanOut {
         return submission == null ? null : submission.callbackTarget;
     }
 
-    /** What SXWL itself would have posted: {@code {"status", "job_id", "url"}}. */
+    /**
+     * The job's own callbackUrl hears what SXWL would have told it: the end (succeeded or failed), and a model URL
+     * that became known or was refreshed after the success (model_available), which SXWL itself never resends.
+     */
+    private static boolean forwardedToJobTarget(JobChanged change) {
+        boolean ended = (change.status() == JobStatus.SUCCEEDED || change.status() == JobStatus.FAILED)
+                && change.type().equals(change.status().wire());
+        return ended || change.type().equals(JobLedger.MODEL_AVAILABLE);
+    }
+
+    /**
+     * What SXWL itself would have posted, with both spellings of the id: {@code jobId} (the real sender) and
+     * {@code job_id} (its document), same value, so a receiver written against either finds it.
+     */
     private String sxwlBody(JobChanged change) {
         return mapper.createObjectNode()
                 .put("status", change.status() == JobStatus.SUCCEEDED ? "success" : "fail")
+                .put("jobId", change.jobId())
                 .put("job_id", change.jobId())
                 .put("url", change.modelUrl() == null ? "" : change.modelUrl())
                 .toString();

@@ -172,7 +172,7 @@ class SubmitProxyTest {
 
     @Test
     void jobDelForwardsAndRecordsTheCancellation() {
-        String jobId = submit("acme", "sim:success@1500");
+        String jobId = submit("acme", "sim:success@60000"); // deleted long before it would end
 
         as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_del").then().statusCode(200);
 
@@ -182,8 +182,50 @@ class SubmitProxyTest {
         assertEquals("ai.sxwl.job.cancelled", cancelled.get("type").asText());
         assertEquals("cancel", cancelled.get("data").get("detectedBy").asText());
         int before = SxwlSimulator.requestCount("/api/userJob/job_status", jobId);
-        as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status").then().statusCode(404);
+        // What upstream answers for a deleted job (400), from history.
+        as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status").then().statusCode(400)
+                .contentType("application/problem+json");
         assertEquals(before, SxwlSimulator.requestCount("/api/userJob/job_status", jobId), "answered from history");
+    }
+
+    @Test
+    void jobStatusOfAJobSubmittedElsewhereAsksUpstreamAndAdoptsIt() {
+        String jobId = SxwlSimulator.openJobs(1).get(0); // submitted to SXWL directly, unknown here
+
+        as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status").then().statusCode(200)
+                .body("status", equalTo("working")).body("url", equalTo(""));
+
+        assertEquals(1, SxwlSimulator.requestCount("/api/userJob/job_status", jobId));
+        as("acme").get("/api/jobs/" + jobId).then().statusCode(200).body("tenant", equalTo("acme"))
+                .body("status", equalTo("running"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> EVENTS.records(jobId).size() >= 1);
+        assertTrue(EVENTS.records(jobId).get(0).value().contains("\"type\":\"ai.sxwl.job.running\""));
+    }
+
+    @Test
+    void jobStatusOfAJobUpstreamDoesNotKnowAnswersAsUpstreamDidAndKeepsNothing() {
+        String jobId = "ai" + UUID.randomUUID();
+
+        as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_status").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString(jobId));
+
+        assertEquals(1, SxwlSimulator.requestCount("/api/userJob/job_status", jobId), "asked upstream");
+        assertEquals(0, db.rows("SELECT job_id FROM job WHERE job_id = ?", jobId).size());
+    }
+
+    @Test
+    void jobDelOfAJobUnknownHereGoesUpstreamWithTheTenantsToken() {
+        String jobId = SxwlSimulator.openJobs(1).get(0);
+
+        as("acme").body("{\"job_id\":\"" + jobId + "\"}").post("/api/userJob/job_del").then().statusCode(200);
+
+        assertEquals("deleted", SxwlSimulator.state(jobId));
+        LoggedRequest del = SxwlSimulator.server().findAll(com.github.tomakehurst.wiremock.client.WireMock
+                .postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/userJob/job_del")))
+                .stream().filter(r -> r.getBodyAsString().contains(jobId)).findFirst().orElseThrow();
+        assertEquals("Bearer " + SxwlSimulator.TENANT_TOKENS.get("acme"), del.getHeader("Authorization"));
+        // upstream answers job_del with 200 for any id: that proves nothing, so nothing is adopted
+        assertEquals(0, db.rows("SELECT job_id FROM job WHERE job_id = ?", jobId).size());
     }
 
     @Test

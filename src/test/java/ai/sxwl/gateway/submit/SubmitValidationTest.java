@@ -8,11 +8,14 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static ai.sxwl.gateway.testing.Api.as;
 import static ai.sxwl.gateway.testing.Api.spec;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +62,10 @@ class SubmitValidationTest {
             "imagePath|",
             "jobType|",
             "jobType|[]",
+            // upstream accepts only MPI, Pytorch, TensorFlow, GeneralJob, spelled so
+            "jobType|\"PyTorch\"",
+            "jobType|\"generaljob\"",
+            "jobType|\"GeneralJob \"",
             "stopType|",
             "stopType|2",
             "stopType|\"x\"",
@@ -97,6 +104,24 @@ class SubmitValidationTest {
                 .body("errors.field", hasItem(field.equals("env") && value.startsWith("{") ? "env.A" : field));
 
         assertEquals(before, SxwlSimulator.requestCount("/api/userJob"), "nothing was sent upstream");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MPI", "Pytorch", "TensorFlow", "GeneralJob"})
+    void eachOfUpstreamsJobTypesIsAccepted(String jobType) throws Exception {
+        ObjectNode spec = (ObjectNode) mapper.readTree(spec("x"));
+        spec.put("jobType", jobType);
+        as("acme").body(spec.toString()).post("/api/userJob").then().statusCode(200);
+    }
+
+    @Test
+    void aWrongJobTypeIsNamedWithTheFourUpstreamAccepts() throws Exception {
+        ObjectNode spec = (ObjectNode) mapper.readTree(spec("x"));
+        spec.put("jobType", "Pytroch");
+        as("acme").body(spec.toString()).post("/api/userJob").then().statusCode(422)
+                .body("errors.find { it.field == 'jobType' }.message",
+                        allOf(containsString("MPI"), containsString("Pytorch"), containsString("TensorFlow"),
+                                containsString("GeneralJob")));
     }
 
     @Test

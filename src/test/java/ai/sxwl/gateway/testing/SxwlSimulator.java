@@ -42,7 +42,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * A fake SXWL upstream on WireMock that behaves like the real implementation (SPEC section 2): create answers
  * {@code ai<uuid>}; job_status says working until the job ends, then success with a signed-looking URL carrying
- * {@code Expires=} (or fail); unknown and deleted ids answer 400; a bad token answers 401 text/plain; job_del answers
+ * {@code Expires=} (or fail); unknown and deleted ids, and another user's jobs, answer 400 (a job created with one
+ * token is known only to that token; {@link #openJobs} are known to all); a bad token answers 401 text/plain; job_del answers
  * 200 even for unknown ids. When the job ends it POSTs the callback to the injected callbackUrl with the key
  * {@code jobId} (empty on failure) — once, twice, late or never, as the job spec's {@code runCommand} asks:
  * {@code sim:success}, {@code sim:fail}, {@code sim:success-twice}, {@code sim:success-silent} (ends, no callback),
@@ -135,7 +136,7 @@ public final class SxwlSimulator {
     public static List<String> openJobs(int count) {
         List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < count; i++) {
-            SimJob job = new SimJob("ai" + UUID.randomUUID());
+            SimJob job = new SimJob("ai" + UUID.randomUUID(), null);
             JOBS.put(job.id, job);
             ids.add(job.id);
         }
@@ -214,11 +215,18 @@ public final class SxwlSimulator {
 
     private static final class SimJob {
         final String id;
+        /** The token that created it (a user's jobs are that user's), or null: known to every token. */
+        final String ownerToken;
         volatile String state = "working";
         volatile String url = "";
 
-        SimJob(String id) {
+        SimJob(String id, String ownerToken) {
             this.id = id;
+            this.ownerToken = ownerToken;
+        }
+
+        boolean visibleTo(String token) {
+            return ownerToken == null || ownerToken.equals(token);
         }
 
         void end(boolean success) {
@@ -252,7 +260,8 @@ public final class SxwlSimulator {
         private ResponseDefinition answer(ServeEvent event) {
             LoggedRequest request = event.getRequest();
             String auth = request.getHeader("Authorization");
-            if (auth == null || !Set.copyOf(TENANT_TOKENS.values()).contains(auth.replaceFirst("^Bearer ", ""))) {
+            String token = auth == null ? null : auth.replaceFirst("^Bearer ", "");
+            if (token == null || !Set.copyOf(TENANT_TOKENS.values()).contains(token)) {
                 return text(401, UNAUTHORIZED);
             }
             JsonNode body;
@@ -264,19 +273,19 @@ public final class SxwlSimulator {
             String path = request.getUrl();
             if (path.endsWith("/job_status")) {
                 SimJob job = JOBS.get(body.path("job_id").asText());
-                if (job == null || job.state.equals("deleted")) {
+                if (job == null || !job.visibleTo(token) || job.state.equals("deleted")) {
                     return json(400, readTree(NOT_FOUND));
                 }
                 return json(200, MAPPER.createObjectNode().put("status", job.state).put("url", job.url));
             }
             if (path.endsWith("/job_del")) {
                 SimJob job = JOBS.get(body.path("job_id").asText());
-                if (job != null) {
+                if (job != null && job.visibleTo(token)) {
                     job.state = "deleted"; // a deleted job gets no callback
                 }
                 return json(200, MAPPER.createObjectNode());
             }
-            SimJob job = new SimJob("ai" + UUID.randomUUID());
+            SimJob job = new SimJob("ai" + UUID.randomUUID(), token);
             JOBS.put(job.id, job);
             script(job, body.path("runCommand").asText(""), body.path("callbackUrl").asText(""));
             return json(200, MAPPER.createObjectNode().put("job_id", job.id));

@@ -232,13 +232,40 @@ class WebhookDeliveryTest {
         LoggedRequest request = awaitRequests(RECEIVER, path + "?source=sxwl", 1).get(0);
         JsonNode body = mapper.readTree(request.getBodyAsString());
         assertEquals("success", body.get("status").asText());
-        assertEquals(jobId, body.get("job_id").asText());
+        assertEquals(jobId, body.get("jobId").asText(), "the real sender's key");
+        assertEquals(jobId, body.get("job_id").asText(), "the document's key");
         assertTrue(body.get("url").asText().contains("Expires="));
-        assertEquals(3, body.size(), "exactly what SXWL posts");
+        assertEquals(List.of("status", "jobId", "job_id", "url"), fieldNames(body), "what SXWL posts, both id keys");
         String secret = as("acme").get("/api/signing-secret").then().statusCode(200).extract().path("secret");
         assertTrue(StandardWebhooksVerifier.verify(secret, request.getHeader("webhook-id"),
                 request.getHeader("webhook-timestamp"), request.getBodyAsString(),
                 request.getHeader("webhook-signature")));
+    }
+
+    @Test
+    void aModelUrlThatArrivesAfterTheSuccessIsForwardedToTheJobsOwnCallbackUrl() throws Exception {
+        String path = "/hooks/" + UUID.randomUUID();
+        RECEIVER.stubFor(post(urlEqualTo(path)).willReturn(aResponse().withStatus(200)));
+        String spec = ai.sxwl.gateway.testing.Api.spec("sim:success-nourl")
+                .replace("https://llm.nascentcore.cn/api/test/callback", receiverUrl(path));
+        String jobId = as("acme").body(spec).post("/api/userJob").then().statusCode(200).extract().path("job_id");
+        JsonNode success = mapper.readTree(awaitRequests(RECEIVER, path, 1).get(0).getBodyAsString());
+        assertEquals("", success.get("url").asText(), "the callback carried no model URL");
+
+        // Asking for the model URL fetches it from upstream: a model_available change, forwarded like SXWL would.
+        as("acme").get("/api/jobs/" + jobId + "/model-url").then().statusCode(200);
+
+        JsonNode refresh = mapper.readTree(awaitRequests(RECEIVER, path, 2).get(1).getBodyAsString());
+        assertEquals("success", refresh.get("status").asText());
+        assertEquals(jobId, refresh.get("jobId").asText());
+        assertEquals(jobId, refresh.get("job_id").asText());
+        assertTrue(refresh.get("url").asText().contains("Expires="), refresh.toString());
+    }
+
+    private static List<String> fieldNames(JsonNode body) {
+        List<String> names = new ArrayList<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     @Test
