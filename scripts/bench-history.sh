@@ -49,7 +49,9 @@ for _ in $(seq 1 600); do # migrations of a large database take a while
 done
 
 # The data spans a year: retention is set to ten years above, so that the gateway keeps it.
-if [ "$("${PSQL[@]}" -tAc "SELECT count(*) FROM delivery_attempt")" -lt 1000000 ]; then
+# (Data generated before labels existed is generated again: every job carries labels.)
+if [ "$("${PSQL[@]}" -tAc "SELECT count(*) FROM delivery_attempt")" -lt 1000000 ] \
+   || [ "$("${PSQL[@]}" -tAc "SELECT count(*) FROM job WHERE labels IS NOT NULL")" -lt 1000000 ]; then
   "${PSQL[@]}" -c "TRUNCATE job, job_event, callback_receipt, webhook_delivery, delivery_attempt, submission"
   echo "== generating 1,000,000 jobs, 5,000,000 events, receipts and deliveries"
   start=$(date +%s)
@@ -63,6 +65,7 @@ fi
 # Values to query with: a job, a piece of another job's id, a day's window, cursors of page 2 and deep pages.
 JOB=$("${PSQL[@]}" -tAc "SELECT job_id FROM job WHERE tenant = 'alpha' ORDER BY created_at DESC OFFSET 1234 LIMIT 1")
 ID_PART=$("${PSQL[@]}" -tAc "SELECT substr(job_id, 6, 12) FROM job WHERE tenant = 'alpha' ORDER BY created_at OFFSET 4321 LIMIT 1")
+GIT_SHA=$("${PSQL[@]}" -tAc "SELECT labels::jsonb->>'git.sha' FROM job WHERE tenant = 'alpha' AND labels LIKE '%git.sha%' OFFSET 777 LIMIT 1")
 SINCE=$(date -u -d '-40 days' +%Y-%m-%dT%H:%M:%SZ)
 UNTIL=$(date -u -d '-39 days' +%Y-%m-%dT%H:%M:%SZ)
 position_at() { # "<created_at>|<job_id>" of the n-th newest job of alpha matching the SQL condition
@@ -102,6 +105,11 @@ measure "jobs, q=chatglm3-6b-15 (model name)"  "/api/jobs?limit=50&q=chatglm3-6b
 measure "jobs, q=<12 chars of a job id>"       "/api/jobs?limit=50&q=$ID_PART"
 measure "jobs, q=alpaca-zh + status=failed"    "/api/jobs?limit=50&q=alpaca-zh&status=failed"
 measure "jobs, q matching nothing"             "/api/jobs?limit=50&q=no-such-model-xyz"
+measure "jobs, label=experiment (500 jobs)"    "/api/jobs?limit=50&label=experiment=exp-1234"
+measure "jobs, label=git.sha (one job)"        "/api/jobs?limit=50&label=git.sha=$GIT_SHA"
+measure "jobs, label=team (5%)"                "/api/jobs?limit=50&label=team=team-7"
+measure "jobs, 2 labels + status=failed"       "/api/jobs?limit=50&label=experiment=exp-1234&label=stage=eval&status=failed"
+measure "jobs, label matching nothing"         "/api/jobs?limit=50&label=experiment=exp-none"
 measure "jobs, page 2 (cursor)"                "/api/jobs?limit=50&cursor=$PAGE2"
 measure "jobs, deep page (after 500,000)"      "/api/jobs?limit=50&cursor=$DEEP"
 measure "jobs, status=failed, deep page"       "/api/jobs?limit=50&status=failed&cursor=$DEEP_FAILED"
@@ -127,6 +135,10 @@ ORDER="ORDER BY created_at DESC, job_id DESC LIMIT 51"
   plan "jobs, status=failed,lost,cancelled" "SELECT * FROM ((SELECT * FROM job WHERE tenant = 'alpha' AND status = 'failed' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'lost' $ORDER)
     UNION ALL (SELECT * FROM job WHERE tenant = 'alpha' AND status = 'cancelled' $ORDER)) page $ORDER"
+  plan "jobs, label=experiment" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
+    AND CAST(labels AS jsonb) @> CAST('{\"experiment\":\"exp-1234\"}' AS jsonb) $ORDER"
+  plan "jobs, label=team (5%)" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
+    AND CAST(labels AS jsonb) @> CAST('{\"team\":\"team-7\"}' AS jsonb) $ORDER"
   plan "jobs, deep page" "SELECT * FROM job WHERE tenant = 'alpha' AND status IS NOT NULL
     AND (created_at, job_id) < ('${DEEP_POSITION%%|*}', '${DEEP_POSITION##*|}') $ORDER"
 } > target/bench-history-plans.txt 2>&1

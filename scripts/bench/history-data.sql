@@ -1,5 +1,7 @@
 -- History benchmark data: 1,000,000 jobs over two tenants (alpha 70%, beta 30%) created over the past year, with
--- realistic specs, 5 events each (5,000,000), one receipt and one delivery with one attempt each. Set-based SQL.
+-- realistic specs and labels (experiment: 2,000 values of 500 jobs each; stage: 3 values; team: 20 values; a git
+-- commit on one job in ten), 5 events each (5,000,000), one receipt and one delivery with one attempt each.
+-- Set-based SQL.
 -- Run on an empty, migrated database (the gateway's Flyway schema).
 \set ON_ERROR_STOP on
 SET synchronous_commit = off;
@@ -7,10 +9,11 @@ SET synchronous_commit = off;
 DROP INDEX IF EXISTS job_search_trgm;
 DROP INDEX IF EXISTS job_id_grams_gin;
 DROP INDEX IF EXISTS job_id_trgm;
+DROP INDEX IF EXISTS job_labels_gin;
 
 INSERT INTO job (job_id, tenant, status, seq, upstream_status, model_url, model_url_expires_at, submission_id,
                  submission, created_at, updated_at, quiet_polls, failed_polls, not_found_polls, unconfirmed,
-                 search_text)
+                 search_text, labels)
 SELECT 'ai' || md5(i::text)::uuid,
        CASE WHEN abs(hashtext('tenant' || i)) % 10 < 7 THEN 'alpha' ELSE 'beta' END, -- independent of the status
        s.status,
@@ -23,7 +26,10 @@ SELECT 'ai' || md5(i::text)::uuid,
        created,
        created + interval '2 hours',
        0, 0, 0, false,
-       lower(spec.names)
+       lower(spec.names),
+       (jsonb_build_object('experiment', 'exp-' || (i % 2000), 'stage', (ARRAY['train', 'eval', 'sweep'])[1 + i % 3],
+            'team', 'team-' || (i % 20))
+        || CASE WHEN i % 10 = 0 THEN jsonb_build_object('git.sha', substr(md5('g' || i), 1, 12)) ELSE '{}' END)::text
 FROM generate_series(1, 1000000) AS i
 CROSS JOIN LATERAL (SELECT now() - (i * interval '31.5 seconds') AS created) t
 CROSS JOIN LATERAL (SELECT CASE
@@ -75,4 +81,5 @@ FROM webhook_delivery;
 CREATE INDEX job_search_trgm ON job USING gin (search_text gin_trgm_ops);
 CREATE INDEX job_id_grams_gin ON job USING gin (id_grams);
 CREATE INDEX job_id_trgm ON job USING gin (lower(job_id) gin_trgm_ops);
+CREATE INDEX job_labels_gin ON job USING gin ((labels::jsonb) jsonb_path_ops);
 VACUUM ANALYZE job, job_event, callback_receipt, webhook_delivery, delivery_attempt;

@@ -68,7 +68,7 @@ public class CallbackInbox {
             return CallbackReceipt.of(dedupeKey, CallbackRoute.TOKEN, submissionId, null, callback,
                     ReceiptOutcome.UNCONFIRMED, "job id not known yet", now);
         }
-        JobOwner owner = new JobOwner(submission.tenant, submission.id, submission.spec);
+        JobOwner owner = JobOwner.of(submission);
         ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, owner, report(callback, now, traceparent)));
         return CallbackReceipt.of(dedupeKey, CallbackRoute.TOKEN, submissionId, jobId, callback, outcome, null, now);
     }

@@ -58,8 +58,8 @@ public class ConsolePages {
         static native TemplateInstance signIn(Map<String, String> t, String csrf, String error);
 
         static native TemplateInstance jobs(Map<String, String> t, Session session, List<JobView> jobs,
-                                            List<String> statuses, String status, String q, String next,
-                                            RawString chart);
+                                            List<String> statuses, String status, String q, String label,
+                                            String next, RawString chart);
 
         static native TemplateInstance job(Map<String, String> t, Session session, JobView job,
                                            List<EventView> events, List<ReceiptView> receipts,
@@ -158,11 +158,13 @@ public class ConsolePages {
     @GET
     @Path("console/jobs")
     @Operation(hidden = true)
-    public TemplateInstance jobList(@RestQuery String status, @RestQuery String q, @RestQuery String cursor) {
+    public TemplateInstance jobList(@RestQuery String status, @RestQuery String q, @RestQuery String label,
+                                    @RestQuery String cursor) {
         List<String> statusFilter = status == null || status.isBlank() ? null : List.of(status);
-        JobsResource.JobPage page = jobs.list(statusFilter, null, null, q, null, cursor, 50);
+        List<String> labelFilter = label == null || label.isBlank() ? null : List.of(label.trim());
+        JobsResource.JobPage page = jobs.list(statusFilter, null, null, q, null, labelFilter, cursor, 50);
         List<String> statuses = Arrays.stream(JobStatus.values()).map(JobStatus::wire).toList();
-        return Templates.jobs(user.labels(), session(), page.items(), statuses, status, q, page.nextCursor(),
+        return Templates.jobs(user.labels(), session(), page.items(), statuses, status, q, label, page.nextCursor(),
                 chart.render(user.tenant(), user.labels(), Instant.now()));
     }
 

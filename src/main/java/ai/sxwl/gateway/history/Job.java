@@ -46,6 +46,9 @@ public class Job extends PanacheEntityBase {
     /** The submitted spec, secrets redacted, as JSON; null for jobs not submitted through the proxy. */
     public String submission;
 
+    /** The job's labels ({@link JobLabels}) as canonical JSON, or null for none. */
+    public String labels;
+
     /** What the history's {@code q} searches: the job id and the spec's name fields, lower-cased. */
     @Column(name = "search_text")
     public String searchText;

@@ -60,6 +60,9 @@ public class JobEvent extends PanacheEntityBase {
     @Column(name = "feed_position", insertable = false, updatable = false)
     public Long feedPosition;
 
+    /** The job's labels when the change happened (what its event carried), as JSON; null for none. */
+    public String labels;
+
     /** The W3C trace context of the request (or poll) that caused the change, or null. */
     public String traceparent;
 }

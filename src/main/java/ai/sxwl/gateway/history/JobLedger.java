@@ -109,6 +109,9 @@ public class JobLedger {
             job.submissionId = owner.submissionId();
             job.submission = owner.submissionJson();
             job.searchText = searchText(jobId, owner.submissionJson());
+            if (job.labels == null) {
+                job.labels = owner.labelsJson();
+            }
         }
         return job;
     }
@@ -166,11 +169,12 @@ public class JobLedger {
         event.occurredAt = report.at();
         event.tenant = job.tenant;
         event.traceparent = report.traceparent();
+        event.labels = job.labels;
         event.persist();
 
         changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
                 report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
-                job.submission, report.traceparent()));
+                job.submission, job.labels, report.traceparent()));
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.stream.Collectors;
 
 /**
@@ -24,15 +25,19 @@ import java.util.stream.Collectors;
  *       {@code _} and {@code \} escaped: two ordered, limited ranges merged, one per index. On PostgreSQL the id
  *       range uses the index of the ids' 6-character pieces ({@code id_grams}; a trigram index on the id for
  *       shorter searches) and the names range a trigram index; the embedded H2 scans.</li>
+ *   <li>{@code label=k=v} (several: all of them) is containment of a JSON object in the labels:
+ *       {@code CAST(labels AS jsonb) @> '{"k":"v"}'}, served on PostgreSQL by the GIN index {@code job_labels_gin};
+ *       on H2 a LIKE of {@code "k":"v"} over the canonical JSON text, exact since keys and values hold no quotes.</li>
  * </ul>
  *
  * @param statuses empty for every status (jobs without one, known only from unconfirmed callbacks, never show)
  * @param text     the search, or null
+ * @param labels   labels every job of the page carries (empty: no label filter)
  * @param after    the last job of the previous page, or null
  * @param postgres whether the database is PostgreSQL (its id search index), or the embedded H2
  */
 record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant until, String text,
-                PageCursor.Position after, boolean postgres) {
+                SortedMap<String, String> labels, PageCursor.Position after, boolean postgres) {
 
     private static final String ORDER = " ORDER BY created_at DESC, job_id DESC LIMIT ";
     /** The length of the pieces in {@code id_grams} (db/vendor/postgresql/V5_1). */
@@ -81,11 +86,27 @@ record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant u
                 where.append(" AND id_grams @> job_id_grams(").append(param(params, text)).append(")");
             }
         }
+        if (!labels.isEmpty()) {
+            labelCondition(where, params);
+        }
         if (after != null) {
             where.append(" AND (created_at, job_id) < (").append(param(params, after.at())).append(", ")
                     .append(param(params, after.key())).append(")");
         }
         return "SELECT * FROM job WHERE " + where + ORDER + limit;
+    }
+
+    private void labelCondition(StringBuilder where, List<Object> params) {
+        if (postgres) {
+            where.append(" AND CAST(labels AS jsonb) @> CAST(").append(param(params, JobLabels.toJson(labels)))
+                    .append(" AS jsonb)");
+            return;
+        }
+        labels.forEach((key, value) -> {
+            String member = "\"" + key + "\":\"" + value + "\""; // as JobLabels.toJson writes it
+            where.append(" AND labels LIKE ").append(param(params, "%" + likeLiteral(member) + "%"))
+                    .append(" ESCAPE '\\'");
+        });
     }
 
     /** Adds a parameter; returns its placeholder. */
@@ -96,6 +117,11 @@ record JobQuery(String tenant, Set<JobStatus> statuses, Instant since, Instant u
 
     /** The search as a LIKE pattern that matches it literally, lower-cased like {@code search_text}. */
     static String likeEscaped(String text) {
-        return text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return likeLiteral(text.toLowerCase(Locale.ROOT));
+    }
+
+    /** The text as a LIKE pattern that matches it literally, case kept. */
+    private static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -47,6 +47,9 @@ public class Submission extends PanacheEntityBase {
     @Column(name = "created_at")
     public Instant createdAt;
 
+    /** The labels given with the submission ({@link JobLabels}), as JSON; null for none. */
+    public String labels;
+
     /** The submission with its row locked until the transaction ends, or null. */
     public static Submission lock(String id) {
         return getEntityManager().find(Submission.class, id, LockModeType.PESSIMISTIC_WRITE);

@@ -29,6 +29,9 @@ public class CloudEvents {
     public static final Set<String> SHORT_TYPES = Set.of("submitted", "running", "succeeded", "failed", "cancelled",
             "lost", JobLedger.STALLED, JobLedger.MODEL_AVAILABLE);
 
+    /** {@code data.labels} of a job without labels: an empty object, so consumers need no null check. */
+    private static final String NO_LABELS = "{}";
+
     private final ObjectWriter writer;
     private final ThreadLocal<Serialized> lastSerialized = new ThreadLocal<>();
 
@@ -71,7 +74,7 @@ public class CloudEvents {
         Data data = new Data(change.jobId(), change.status().wire(), wire(change.previousStatus()),
                 change.upstreamStatus() == null ? null : change.upstreamStatus().wire(), change.modelUrl(),
                 timestamp(change.modelUrlExpiresAt()), change.detectedBy().wire(), change.tenant(),
-                change.submissionJson());
+                change.submissionJson(), change.labelsJson() == null ? NO_LABELS : change.labelsJson());
         Envelope envelope = new Envelope("1.0", eventId(change), SOURCE, TYPE_PREFIX + change.type(), change.jobId(),
                 timestamp(change.occurredAt()), "application/json", change.jobId(), sequence(change.seq()),
                 change.traceparent(), data);
@@ -103,8 +106,9 @@ public class CloudEvents {
     }
 
     @JsonPropertyOrder({"jobId", "status", "previousStatus", "upstreamStatus", "modelUrl", "modelUrlExpiresAt",
-            "detectedBy", "tenant", "submission"})
+            "detectedBy", "tenant", "submission", "labels"})
     record Data(String jobId, String status, String previousStatus, String upstreamStatus, String modelUrl,
-                String modelUrlExpiresAt, String detectedBy, String tenant, @JsonRawValue String submission) {
+                String modelUrlExpiresAt, String detectedBy, String tenant, @JsonRawValue String submission,
+                @JsonRawValue String labels) {
     }
 }

@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.submit;
 
 import ai.sxwl.gateway.egress.UrlGuard;
+import ai.sxwl.gateway.history.JobLabels;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 import java.util.regex.Pattern;
 
 /**
@@ -31,6 +33,8 @@ public class JobSpecValidator {
     static final int MAX_ENV_ENTRIES = 200;
     static final int MAX_ENV_VALUE = 16 * 1024;
     static final String REDACTED = "***";
+    static final String LABELS = "labels";
+    static final String LABELS_HEADER = "Gateway-Labels";
     /** The job kinds upstream accepts, spelled as it spells them; anything else would fail there, later. */
     static final List<String> JOB_TYPES = List.of("MPI", "Pytorch", "TensorFlow", "GeneralJob");
     private static final Pattern DIGITS = Pattern.compile("\\d{1,9}");
@@ -41,7 +45,8 @@ public class JobSpecValidator {
         this.guard = guard;
     }
 
-    public JobSpec validate(JsonNode body) {
+    /** @param labelsHeader the {@code Gateway-Labels} header, or null */
+    public JobSpec validate(JsonNode body, String labelsHeader) {
         if (body == null || !body.isObject()) {
             throw ProblemException.of(400, "Bad Request", "The job spec must be a JSON object.");
         }
@@ -75,13 +80,32 @@ public class JobSpecValidator {
         text(upstream, "runCommand", false, MAX_COMMAND, errors);
         String callbackTarget = callbackUrl(upstream, errors);
         env(upstream, errors);
+        SortedMap<String, String> labels = labels(upstream, labelsHeader, errors);
 
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.invalid("The job spec breaks " + errors.size() + " rule(s).", errors));
         }
         upstream.remove("callbackUrl");
+        upstream.remove(LABELS); // the gateway's own field: upstream stays unaware of it (drop-in)
         Duration timedRun = timed && stopTime.isPresent() ? Duration.ofMinutes(stopTime.getAsLong()) : null;
-        return new JobSpec(upstream, callbackTarget, redact(upstream), timedRun);
+        return new JobSpec(upstream, callbackTarget, redact(upstream), timedRun, labels);
+    }
+
+    /** The header's labels and the body's {@code labels} object together; one key with two values is refused. */
+    private static SortedMap<String, String> labels(ObjectNode spec, String header, List<FieldError> errors) {
+        SortedMap<String, String> labels = JobLabels.fromHeader(header, LABELS_HEADER, errors);
+        JobLabels.fromJson(spec.get(LABELS), LABELS, errors).forEach((key, value) -> {
+            String before = labels.put(key, value);
+            if (before != null && !before.equals(value)) {
+                errors.add(new FieldError(LABELS + "." + key, "is '" + value + "' here but '" + before
+                        + "' in the " + LABELS_HEADER + " header"));
+            }
+        });
+        if (labels.size() > JobLabels.MAX_LABELS) { // each part may be within the count, both together not
+            errors.add(new FieldError(LABELS, "at most " + JobLabels.MAX_LABELS + " labels (header and body"
+                    + " together); these are " + labels.size()));
+        }
+        return labels;
     }
 
     private static ObjectNode redact(ObjectNode upstream) {

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.history.JobLabels;
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobOwner;
 import ai.sxwl.gateway.history.Submission;
@@ -76,7 +77,7 @@ public class SubmissionLedger {
             }
             remember(submission, answer);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-            jobs.submitted(jobId, new JobOwner(submission.tenant, submission.id, submission.spec), now,
+            jobs.submitted(jobId, JobOwner.of(submission), now,
                     timedRun == null ? null : submission.createdAt.plus(timedRun), traceparent);
         });
     }
@@ -102,7 +103,8 @@ public class SubmissionLedger {
 
     private boolean insert(String id, String tenant, String key, String hash, JobSpec spec, Instant now) {
         return em.createNativeQuery("INSERT INTO submission (id, tenant, spec, callback_target, idempotency_key,"
-                        + " request_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING")
+                        + " request_hash, created_at, labels) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+                        + " ON CONFLICT DO NOTHING")
                 .setParameter(1, id)
                 .setParameter(2, tenant)
                 .setParameter(3, spec.redacted().toString())
@@ -110,6 +112,7 @@ public class SubmissionLedger {
                 .setParameter(5, key)
                 .setParameter(6, hash)
                 .setParameter(7, now)
+                .setParameter(8, spec.labels().isEmpty() ? null : JobLabels.toJson(spec.labels()))
                 .executeUpdate() == 1;
     }
 

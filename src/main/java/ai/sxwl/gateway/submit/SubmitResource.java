@@ -55,16 +55,19 @@ public class SubmitResource {
     }
 
     @POST
-    @Operation(summary = "Create a job (SXWL userJob); the callbackUrl becomes this job's downstream webhook")
+    @Operation(summary = "Create a job (SXWL userJob); the callbackUrl becomes this job's downstream webhook;"
+            + " labels (Gateway-Labels: k=v,... header and/or a labels object in the body, not sent upstream) stay"
+            + " with the job")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(type = SchemaType.OBJECT, description = "The SXWL job spec")))
     public Response create(@HeaderParam("Idempotency-Key") String idempotencyKey,
+                           @HeaderParam(JobSpecValidator.LABELS_HEADER) String labels,
                            @HeaderParam("traceparent") String traceparent, byte[] body) {
         if (body.length > MAX_SPEC_BYTES) {
             throw ProblemException.of(413, "Content Too Large",
                     "A job spec is at most " + MAX_SPEC_BYTES + " bytes; this one has " + body.length + ".");
         }
-        return submit.submit(tenant.get(), idempotencyKey, readJson(body), TraceContext.of(traceparent))
+        return submit.submit(tenant.get(), idempotencyKey, labels, readJson(body), TraceContext.of(traceparent))
                 .toResponse();
     }
 

@@ -56,9 +56,12 @@ public class SubmitService {
         this.replayWait = upstreamConfig.readTimeout().plusSeconds(5);
     }
 
-    /** @param traceparent the submit request's trace context, stored with the job's first change (or null) */
-    Answer submit(Tenant tenant, String idempotencyKey, JsonNode body, String traceparent) {
-        JobSpec spec = validator.validate(body);
+    /**
+     * @param labelsHeader the {@code Gateway-Labels} header, or null
+     * @param traceparent  the submit request's trace context, stored with the job's first change (or null)
+     */
+    Answer submit(Tenant tenant, String idempotencyKey, String labelsHeader, JsonNode body, String traceparent) {
+        JobSpec spec = validator.validate(body, labelsHeader);
         checkIdempotencyKey(idempotencyKey);
         String token = tenant.upstreamToken().orElseThrow(() -> ProblemException.of(502, "Bad Gateway",
                 "Tenant " + tenant.name() + " has no upstream token configured."));
@@ -117,7 +120,9 @@ public class SubmitService {
     }
 
     private String requestHash(JobSpec spec) {
-        String canonical = spec.upstream().toString() + '\n' + (spec.callbackTarget() == null ? "" : spec.callbackTarget());
+        String canonical = spec.upstream().toString() + '\n'
+                + (spec.callbackTarget() == null ? "" : spec.callbackTarget())
+                + (spec.labels().isEmpty() ? "" : "\n" + spec.labels());
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(canonical.getBytes(StandardCharsets.UTF_8)));

@@ -237,6 +237,23 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void aJobsLabelsAreShownInTheListAndTimelineAndFilterTheList() {
+        String experiment = "exp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String jobId = Api.as("globex").header("Gateway-Labels", "experiment=" + experiment + ",stage=train")
+                .body(Api.spec("keeps working")).post("/api/userJob").then().statusCode(200).extract().path("job_id");
+        String session = signIn("globex").getCookie(ConsoleSession.COOKIE);
+
+        String list = RestAssured.given().cookie(ConsoleSession.COOKIE, session)
+                .get("/console/jobs?label=experiment=" + experiment).then().statusCode(200).extract().asString();
+        assertTrue(list.contains(jobId) && list.contains("experiment=" + experiment), list);
+        String none = RestAssured.given().cookie(ConsoleSession.COOKIE, session)
+                .get("/console/jobs?label=experiment=exp-none").then().statusCode(200).extract().asString();
+        assertFalse(none.contains(jobId), "the label filters the list");
+        RestAssured.given().cookie(ConsoleSession.COOKIE, session).get("/console/jobs/" + jobId).then()
+                .statusCode(200).body(containsString("experiment=" + experiment)).body(containsString("stage=train"));
+    }
+
+    @Test
     void labelsFollowAcceptLanguage() {
         RestAssured.given().header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8").get("/console/sign-in").then()
                 .statusCode(200).body(containsString("登录")).body(containsString("lang=\"zh\""));

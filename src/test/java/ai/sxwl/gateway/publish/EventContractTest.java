@@ -80,6 +80,13 @@ class EventContractTest {
         assertRefused(valid, event -> ((ObjectNode) event.get("data")).remove("tenant"));
         assertRefused(valid, event -> ((ObjectNode) event.get("data")).put("status", "done"));
         assertRefused(valid, event -> event.put("unexpected", true));
+        assertRefused(valid, event -> ((ObjectNode) event.get("data")).putObject("labels").put("bad key", "x"));
+        assertRefused(valid, event -> ((ObjectNode) event.get("data")).putObject("labels").put("k", 5));
+        assertRefused(valid, event -> ((ObjectNode) event.get("data")).putObject("labels").put("k", "a/b"));
+        // labels is optional (schema 1.1.0 reads every 1.0.0 event)
+        ObjectNode withoutLabels = (ObjectNode) JSON.readTree(valid);
+        ((ObjectNode) withoutLabels.get("data")).remove("labels");
+        assertTrue(JobEventSchema.violation(withoutLabels.toString()).isEmpty());
     }
 
     private static void assertRefused(String valid, java.util.function.Consumer<ObjectNode> change) throws Exception {

@@ -1,0 +1,2 @@
+-- The H2 twin of db/vendor/postgresql/V10_1 (the GIN index of label searches): nothing to build here. The embedded
+-- H2 finds a label with LIKE over the labels' JSON text, a scan that no H2 index serves.
