@@ -50,18 +50,6 @@ public class JobLedger {
     }
 
     /**
-     * Applies a report that upstream gave to {@code owner}'s own token about a job the gateway may not know: an
-     * unknown job is adopted into {@code owner}'s history; a job another tenant owns is left exactly as it is
-     * (empty answer), so asking upstream about someone else's job id never moves it.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public java.util.Optional<ReportOutcome> adopt(String jobId, JobOwner owner, StatusReport report) {
-        Job job = lockOrCreate(jobId, owner, report.at());
-        return job.tenant.equals(owner.tenant()) ? java.util.Optional.of(apply(job, report))
-                : java.util.Optional.empty();
-    }
-
-    /**
      * Records that the proxy submitted a job: its first change, unless a callback for it overtook the answer.
      *
      * @param expectedEndAt for a timed job (stopType 1) submit time + stopTime, else null

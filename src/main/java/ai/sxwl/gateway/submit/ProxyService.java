@@ -21,7 +21,7 @@ import java.time.temporal.ChronoUnit;
  * URL. A job of the tenant's own that has ended is answered from the history without calling upstream. Any other
  * id — unknown to the gateway, or another tenant's — is asked of upstream with the caller's own token and answered
  * as upstream answered; what upstream confirms about an unknown job is adopted into the caller's history, while
- * another tenant's job is never touched (and its existence never shows in the answer).
+ * another tenant's job is never touched (the ledger changes only its owner's job) and never shows in the answer.
  */
 @ApplicationScoped
 public class ProxyService {
@@ -52,7 +52,7 @@ public class ProxyService {
         }
         UpstreamJobStatus answer = upstream.status(token(tenant), jobId);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        QuarkusTransaction.requiringNew().run(() -> ledger.adopt(jobId, JobOwner.tenant(tenant.name()),
+        QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(tenant.name()),
                 new StatusReport(answer.status().jobStatus(), answer.status(), answer.url(), DetectedBy.POLL, now,
                         traceparent)));
         return new StatusAnswer(answer.status().wire(), answer.url() == null ? "" : answer.url());
@@ -70,7 +70,7 @@ public class ProxyService {
             return;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-        QuarkusTransaction.requiringNew().run(() -> ledger.adopt(jobId, JobOwner.tenant(tenant.name()),
+        QuarkusTransaction.requiringNew().run(() -> ledger.report(jobId, JobOwner.tenant(tenant.name()),
                 new StatusReport(JobStatus.CANCELLED, null, null, DetectedBy.CANCEL, now, traceparent)));
     }
 
