@@ -239,8 +239,10 @@ class ConsoleSessionTest {
     @Test
     void aJobsLabelsAreShownInTheListAndTimelineAndFilterTheList() {
         String experiment = "exp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        String jobId = Api.as("globex").header("Gateway-Labels", "experiment=" + experiment + ",stage=train")
-                .body(Api.spec("keeps working")).post("/api/userJob").then().statusCode(200).extract().path("job_id");
+        String jobId = TestJobs.newJobId();
+        onToken(tokens.mint(TestJobs.submission("globex", jobId)), body(jobId, "working", "")).statusCode(200);
+        Api.as("globex").body(java.util.Map.of("experiment", experiment, "stage", "train"))
+                .patch("/api/jobs/" + jobId + "/labels").then().statusCode(200);
         String session = signIn("globex").getCookie(ConsoleSession.COOKIE);
 
         String list = RestAssured.given().cookie(ConsoleSession.COOKIE, session)
