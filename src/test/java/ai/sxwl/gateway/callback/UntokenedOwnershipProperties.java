@@ -84,7 +84,7 @@ abstract class UntokenedOwnershipProperties {
         String priorUrl = TestJobs.signedModelUrl(jobId, 2_000_000_000L);
         if (given.prior != Prior.UNKNOWN) {
             String submissionId = given.submitted ? TestJobs.submission(given.owner, jobId) : null;
-            JobOwner owner = new JobOwner(given.owner, submissionId, null);
+            JobOwner owner = new JobOwner(given.owner, submissionId, null, null);
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             QuarkusTransaction.requiringNew().run(() -> {
                 ledger.report(jobId, owner, new StatusReport(JobStatus.RUNNING, UpstreamStatus.WORKING, null,
