@@ -47,9 +47,9 @@ class JobWaitTest {
     void aWaitUntilTerminalIsAnsweredByTheCallbackThatEndsTheJob() {
         List<Long> latencies = new ArrayList<>();
         for (int i = 0; i < LATENCY_SAMPLES; i++) {
-            String jobId = TestJobs.newJobId();
-            String token = tokens.mint(TestJobs.submission("acme", jobId));
-            onToken(token, body(jobId, "working", "")).statusCode(200);
+            Running job = running();
+            String jobId = job.id();
+            String token = job.token();
             int before = watch.size();
             CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() ->
                     as("acme").get("/api/jobs/" + jobId + "?wait=25s&until=terminal"));
@@ -76,9 +76,9 @@ class JobWaitTest {
 
     @Test
     void aWaitUntilChangeIsAnsweredByTheNextChangeAndAfterNamesWhereToStart() {
-        String jobId = TestJobs.newJobId();
-        String token = tokens.mint(TestJobs.submission("acme", jobId));
-        onToken(token, body(jobId, "working", "")).statusCode(200); // sequence 1
+        Running job = running(); // sequence 1
+        String jobId = job.id();
+        String token = job.token();
 
         // after=0: the job already passed it, answered at once
         as("acme").get("/api/jobs/" + jobId + "?wait=25s&until=change&after=0").then().statusCode(200)
@@ -96,9 +96,7 @@ class JobWaitTest {
 
     @Test
     void aChangeCommittedElsewhereIsFoundByTheWaitersOwnRecheck() throws Exception {
-        String jobId = TestJobs.newJobId();
-        String token = tokens.mint(TestJobs.submission("acme", jobId));
-        onToken(token, body(jobId, "working", "")).statusCode(200);
+        String jobId = running().id();
         int before = watch.size();
         CompletableFuture<Response> waiting = CompletableFuture.supplyAsync(() ->
                 as("acme").get("/api/jobs/" + jobId + "?wait=25s"));
@@ -117,9 +115,7 @@ class JobWaitTest {
 
     @Test
     void atTheDeadlineTheJobIsAnsweredAsItIsThen() {
-        String jobId = TestJobs.newJobId();
-        String token = tokens.mint(TestJobs.submission("acme", jobId));
-        onToken(token, body(jobId, "working", "")).statusCode(200);
+        String jobId = running().id();
 
         long start = System.nanoTime();
         as("acme").get("/api/jobs/" + jobId + "?wait=1500ms").then().statusCode(200)
@@ -145,5 +141,16 @@ class JobWaitTest {
         }
         as("globex").get("/api/jobs/" + jobId + "?wait=10s").then().statusCode(404);
         as("acme").get("/api/jobs/ai-no-such-job?wait=10s").then().statusCode(404);
+    }
+
+    /** A job of acme's, running after its first callback. */
+    private Running running() {
+        String jobId = TestJobs.newJobId();
+        String token = tokens.mint(TestJobs.submission("acme", jobId));
+        onToken(token, body(jobId, "working", "")).statusCode(200);
+        return new Running(jobId, token);
+    }
+
+    private record Running(String id, String token) {
     }
 }
