@@ -194,10 +194,13 @@ class JobLabelsTest {
 
     /** The feed's cursor after everything it holds now for the tenant. */
     private static String feedTail(String tenant) throws Exception {
-        String cursor = "0";
+        String cursor = null; // from the oldest; then the opaque cursors the feed hands out
         while (true) {
-            JsonNode page = JSON.readTree(as(tenant).queryParam("after", cursor).queryParam("limit", 500)
-                    .get("/api/events").then().statusCode(200).extract().asString());
+            var request = as(tenant).queryParam("limit", 500);
+            if (cursor != null) {
+                request.queryParam("after", cursor);
+            }
+            JsonNode page = JSON.readTree(request.get("/api/events").then().statusCode(200).extract().asString());
             cursor = page.path("nextCursor").asText();
             if (page.path("items").isEmpty()) {
                 return cursor;
