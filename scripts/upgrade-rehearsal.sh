@@ -38,7 +38,8 @@ echo "== building the current commit ${CURRENT_SHA:0:12} (-Ppostgres) and the re
 ./mvnw -B -q package -Ppostgres -DskipTests
 rm -rf "$WORK/current" && cp -r target/quarkus-app "$WORK/current"
 ./mvnw -B -q -Ppostgres dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/rehearsal.cp
-echo "-cp target/test-classes:$(cat target/rehearsal.cp)" > target/rehearsal.args
+# target/classes for the published event schema the Kafka reader checks each record against.
+echo "-cp target/test-classes:target/classes:$(cat target/rehearsal.cp)" > target/rehearsal.args
 
 # Releases before 0.6.0 serve /q/* (readiness) on the public port, later ones on the management port.
 PREVIOUS_CONFIG="$(git show "$PREVIOUS_SHA:src/main/variants/postgres/META-INF/microprofile-config.properties" 2>/dev/null || true)"
