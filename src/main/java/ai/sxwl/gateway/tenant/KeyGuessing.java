@@ -1,9 +1,9 @@
 package ai.sxwl.gateway.tenant;
 
+import ai.sxwl.gateway.edge.ClientAddress;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * API key authentication that resists guessing, for the API's Bearer keys and the console's sign-in alike. Wrong keys
  * are counted (in memory, per replica, for {@link KeyGuessingConfig#failureWindow()} from the first) per client
- * address, and per tenant when the wrong key names one: it starts with a configured tenant's name and {@code -},
+ * address ({@link ClientAddress}: behind trusted proxies, the nearest address they vouch for), and per tenant when
+ * the wrong key names one: it starts with a configured tenant's name and {@code -},
  * {@code _}, {@code .} or {@code :} (keys like {@code acme-…}). An address over its limit is refused everything,
  * without its key being looked at. A tenant over its limit (a guess spread over many addresses) refuses, for that
  * tenant, each address that has itself presented a wrong key for it; an address without failures of its own is
@@ -52,11 +53,13 @@ public class KeyGuessing {
 
     private final TenantRegistry tenants;
     private final KeyGuessingConfig config;
+    private final ClientAddress clients;
     private final Cache<String, Window> windows;
 
-    KeyGuessing(TenantRegistry tenants, KeyGuessingConfig config) {
+    KeyGuessing(TenantRegistry tenants, KeyGuessingConfig config, ClientAddress clients) {
         this.tenants = tenants;
         this.config = config;
+        this.clients = clients;
         this.windows = Caffeine.newBuilder().maximumSize(MAX_COUNTERS).expireAfterWrite(config.failureWindow())
                 .build();
     }
@@ -66,7 +69,7 @@ public class KeyGuessing {
         if (key == null || key.isBlank()) {
             return new Refused();
         }
-        String address = clientAddress(request);
+        String address = clients.of(request);
         String presented = key.trim();
         Instant now = Instant.now();
         Optional<Duration> wait = over("address:" + address, config.maxFailuresPerAddress(), now);
@@ -87,15 +90,6 @@ public class KeyGuessing {
             count(pair(name, address), now);
         });
         return new Refused();
-    }
-
-    /**
-     * The peer, or, when the peer is a trusted proxy ({@code quarkus.http.proxy.trusted-proxies}), the client it
-     * forwarded for: Quarkus has already applied {@code X-Forwarded-For} to the request.
-     */
-    private static String clientAddress(HttpServerRequest request) {
-        SocketAddress remote = request.remoteAddress();
-        return remote == null ? "unknown" : remote.hostAddress() != null ? remote.hostAddress() : remote.host();
     }
 
     private Optional<Duration> over(String counter, int limit, Instant now) {

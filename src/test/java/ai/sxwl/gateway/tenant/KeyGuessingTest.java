@@ -22,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class KeyGuessingTest {
 
+    /** The test profile's quarkus.http.proxy.trusted-proxies. */
+    private static final String TRUSTED_PROXY = "127.0.0.2";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     @ConfigProperty(name = "quarkus.http.test-port")
@@ -81,6 +83,24 @@ class KeyGuessingTest {
         assertTrue(Long.parseLong(throttled.header("retry-after")) > 0);
         assertEquals(303, signIn(newAddress(), Api.API_KEYS.get("initech")).status());
         assertEquals(429, api(guesser, Api.API_KEYS.get("initech")).status(), "one count for the API and the console");
+    }
+
+    @Test
+    void behindATrustedProxyTheClientIsTheAddressTheProxyAppendedNotOneTheClientWrote() throws Exception {
+        String guesser = newAddress();
+        for (int i = 0; i < perAddress; i++) {
+            // An appending proxy (nginx's $proxy_add_x_forwarded_for) keeps what the client wrote on the left.
+            assertEquals(401, viaProxy(newAddress() + ", " + guesser, "wrong-key-" + i).status());
+        }
+        assertEquals(429, viaProxy(newAddress() + ", " + guesser, "wrong-key-again").status(),
+                "a new made-up address on each request is still the same client");
+        assertEquals(200, viaProxy(guesser + ", " + newAddress(), Api.API_KEYS.get("acme")).status(),
+                "another client, whatever it writes on the left");
+    }
+
+    private RawHttp.Answer viaProxy(String forwardedFor, String key) throws Exception {
+        return RawHttp.send(TRUSTED_PROXY, port, "GET", "/api/jobs", null, "Authorization: Bearer " + key,
+                "X-Forwarded-For: " + forwardedFor);
     }
 
     private RawHttp.Answer api(String from, String key) throws Exception {
