@@ -111,7 +111,9 @@ public final class UpgradeRehearsal {
         failed.stream().limit(5).forEach(s -> System.out.printf("    %s %s%n", s.status(),
                 s.failure() == null ? "" : s.failure().toString()));
         System.out.printf("acknowledged callbacks missing on Kafka: %d of %,d%n", missing.size(), acknowledged.size());
-        missing.stream().limit(5).forEach(job -> System.out.println("    " + job));
+        for (String job : missing.subList(0, Math.min(5, missing.size()))) {
+            System.out.println("    " + job + " " + jobState(jdbcUrl, job));
+        }
         System.out.printf("longest a callback waited:               %d ms (p99 %d ms, median %d ms)%n",
                 longest(sent, 0, Long.MAX_VALUE), percentile(sent, 0.99), percentile(sent, 0.5));
         windows.forEach((name, window) -> System.out.printf("    during the %-20s %d ms%n", name + ":",
@@ -169,6 +171,30 @@ public final class UpgradeRehearsal {
                 count.next();
                 return count.getLong(1);
             }
+        }
+    }
+
+    /** What the database holds of a job whose outcome did not reach Kafka: where it got stuck. */
+    private static String jobState(String jdbcUrl, String jobId) {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, TestDatabase.USER, TestDatabase.PASSWORD);
+             java.sql.PreparedStatement select = db.prepareStatement("SELECT status, upstream_status, unconfirmed,"
+                     + " next_poll_at, quiet_polls, failed_polls, not_found_polls,"
+                     + " (SELECT COUNT(*) FROM job_event e WHERE e.job_id = j.job_id) AS changes,"
+                     + " (SELECT COUNT(*) FROM kafka_outbox o WHERE o.record_key = j.job_id) AS unpublished"
+                     + " FROM job j WHERE job_id = ?")) {
+            select.setString(1, jobId);
+            try (ResultSet row = select.executeQuery()) {
+                if (!row.next()) {
+                    return "(no job row)";
+                }
+                StringBuilder state = new StringBuilder();
+                for (int c = 1; c <= row.getMetaData().getColumnCount(); c++) {
+                    state.append(row.getMetaData().getColumnLabel(c)).append('=').append(row.getObject(c)).append(' ');
+                }
+                return state.toString().trim();
+            }
+        } catch (java.sql.SQLException e) {
+            return "(" + e.getMessage() + ")";
         }
     }
 
