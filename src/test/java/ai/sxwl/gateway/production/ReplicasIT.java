@@ -51,8 +51,10 @@ class ReplicasIT {
 
             Load traffic = new Load(List.of(a, b), 4, Load.Kind.values());
             traffic.awaitAcknowledged(PER_PHASE);
-            // Dozens of callbacks open at a when it dies: each that got its 200 must survive.
+            // A burst on a: dozens of its callbacks answered just before it dies and dozens open when it does. Each
+            // that got its 200 must survive.
             Load burst = Load.burst(a, OPEN_AT_KILL + 16, Load.Kind.TRUSTED_CALLBACK);
+            burst.awaitAcknowledged(PER_PHASE);
             burst.awaitOpen(OPEN_AT_KILL);
             int openAtKill = burst.open();
             long killed = System.nanoTime();
