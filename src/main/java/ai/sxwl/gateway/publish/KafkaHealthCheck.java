@@ -44,7 +44,8 @@ public class KafkaHealthCheck implements HealthCheck {
         }
     }
 
-    private synchronized Admin admin() {
+    /** The health checks' admin client, with the producer's connection settings. */
+    synchronized Admin admin() {
         if (admin == null) {
             // The same connection settings (servers, security) as the producer, nothing else.
             Map<String, Object> config = new HashMap<>(kafkaConfig);

@@ -21,6 +21,21 @@ public interface KafkaRoutingConfig {
      */
     Map<String, Route> routes();
 
+    /**
+     * What the events topic must have at least (the topic the deployment's KafkaTopic declares). A topic with less,
+     * for example one the producer auto-created with the broker's defaults, is reported in the dependencies health
+     * group and logged; readiness does not change.
+     */
+    TopicCheck topicCheck();
+
+    interface TopicCheck {
+        @WithDefault("1")
+        int minPartitions();
+
+        @WithDefault("1")
+        int minInsyncReplicas();
+    }
+
     interface Route {
         String topic();
 

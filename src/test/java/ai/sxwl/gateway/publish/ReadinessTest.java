@@ -25,7 +25,7 @@ class ReadinessTest {
         // Eventually: a test before this one may just have restarted the broker.
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/group/dependencies").then()
                 .statusCode(200)
-                .body("checks.name", hasItems("kafka", "outbox-lag", "webhook-backlog", "sxwl-upstream"))
+                .body("checks.name", hasItems("kafka", "kafka-topic", "outbox-lag", "webhook-backlog", "sxwl-upstream"))
                 .body("checks.find { it.name == 'outbox-lag' }.data.alertSeconds", equalTo(300)));
     }
 
