@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  * A named daemon thread that runs one round after another until stopped (the outbox relay, the reconciler, the
  * webhook dispatcher). Each round says how long to pause before the next; a wake-up cuts a wakeable pause short. A
  * round that throws is logged and the loop goes on. Stopping ends any pause at once but lets the current round
- * finish (an outbox batch is published and marked, not cut in half), and interrupts it only when it overstays.
+ * finish (an outbox batch is published and marked, not cut in half), and interrupts it only when it overstays the
+ * shutdown's deadline.
  */
 public final class BackgroundLoop {
 
@@ -57,18 +58,18 @@ public final class BackgroundLoop {
         wakeUp.release();
     }
 
-    /** Stops after the current round, waiting for it at most 10 s before interrupting it. */
-    public synchronized void stop() throws InterruptedException {
+    /**
+     * Stops after the current round, waiting for it until the deadline and then interrupting it (an outbox batch
+     * waiting for Kafka's acknowledgements keeps those it has; the rest wait in the outbox).
+     */
+    public synchronized void stopBy(GracefulStop.Deadline deadline) throws InterruptedException {
         running = false;
         stopping.countDown();
         wakeUp.release();
-        if (thread != null) {
-            thread.join(Duration.ofSeconds(10).toMillis());
-            if (thread.isAlive()) {
-                LOG.warnf("%s: the current round did not finish within 10 s of the stop; interrupting it", name);
-                thread.interrupt();
-                thread.join(Duration.ofSeconds(2).toMillis());
-            }
+        if (thread != null && !deadline.join(thread)) {
+            LOG.warnf("%s: the current round did not finish by the shutdown deadline; interrupting it", name);
+            thread.interrupt();
+            thread.join(BackgroundShutdown.AFTER_DEADLINE.toMillis());
         }
     }
 

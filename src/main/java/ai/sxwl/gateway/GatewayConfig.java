@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings that belong to the gateway as a whole rather than to one feature. */
@@ -26,9 +27,17 @@ public interface GatewayConfig {
 
     EmbeddedKafka embeddedKafka();
 
+    Shutdown shutdown();
+
     /** The in-process broker of the embedded build, started when {@code kafka.bootstrap.servers} is not set. */
     interface EmbeddedKafka {
         @WithDefault("9092")
         int port();
+    }
+
+    /** After the HTTP drain: how long all background workers together get to finish their work in hand. */
+    interface Shutdown {
+        @WithDefault("10s")
+        Duration timeout();
     }
 }

@@ -1,10 +1,10 @@
 package ai.sxwl.gateway.callback;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * does not answer) is taken out of the queue and answered 503 too: nothing of it was stored.
  */
 @ApplicationScoped
-public class CallbackWriter {
+public class CallbackWriter implements GracefulStop {
 
     private static final Logger LOG = Logger.getLogger(CallbackWriter.class);
     private static final long IDLE_CHECK_MILLIS = 200;
@@ -86,11 +86,16 @@ public class CallbackWriter {
     }
 
     /** HTTP requests have been drained by now: store what is still queued, then stop. */
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
         sweeper.shutdownNow();
         lanes.forEach(Lane::close);
         for (Lane lane : lanes) {
-            lane.thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (!deadline.join(lane.thread)) {
+                // Not interrupted (that could cut a transaction short): a daemon, it ends with the process, and its
+                // uncommitted batch was never answered 200.
+                LOG.warnf("%s is still storing a batch at the shutdown deadline", lane.thread.getName());
+            }
         }
     }
 

@@ -1,11 +1,11 @@
 package ai.sxwl.gateway.feed;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.Database;
 import ai.sxwl.gateway.history.JobChanged;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * then the newer ones.
  */
 @ApplicationScoped
-public class FeedSequencer {
+public class FeedSequencer implements GracefulStop {
 
     static final Duration IDLE = Duration.ofSeconds(1);
     private static final int BATCH = 500;
@@ -55,8 +55,9 @@ public class FeedSequencer {
         loop.start(() -> sequence() >= BATCH ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
     }
 
     void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.Tracing;
@@ -11,7 +12,6 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -42,7 +42,7 @@ import java.util.concurrent.TimeoutException;
  * off while Kafka keeps failing. Nothing is lost while Kafka is down: rows simply wait.
  */
 @ApplicationScoped
-public class OutboxRelay {
+public class OutboxRelay implements GracefulStop {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
@@ -71,8 +71,9 @@ public class OutboxRelay {
         loop.start(this::round);
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
     }
 
     /** A committed change wrote rows: look now instead of at the next poll. */

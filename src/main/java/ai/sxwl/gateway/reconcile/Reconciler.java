@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.Tracing;
 import ai.sxwl.gateway.history.Job;
@@ -14,7 +15,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * job off.
  */
 @ApplicationScoped
-public class Reconciler {
+public class Reconciler implements GracefulStop {
 
     private static final Logger LOG = Logger.getLogger(Reconciler.class);
     /** What a lease allows, beyond the call itself, for recording its answer: the statement timeout. */
@@ -93,12 +93,13 @@ public class Reconciler {
         });
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
         // Polls in flight finish (each is bounded by the client's timeouts) and record their outcome, which ends
-        // their job's lease; only a poll that overstays is interrupted, and its lease runs out on its own.
+        // their job's lease; only a poll that overstays the deadline is interrupted, and its lease runs out on its own.
         pollers.shutdown();
-        if (!pollers.awaitTermination(10, TimeUnit.SECONDS)) {
+        if (!pollers.awaitTermination(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
             pollers.shutdownNow();
         }
     }

@@ -1,11 +1,11 @@
 package ai.sxwl.gateway.retention;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.history.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -22,7 +22,7 @@ import java.util.List;
  * on the time it filters by.
  */
 @ApplicationScoped
-public class RetentionPruner {
+public class RetentionPruner implements GracefulStop {
 
     private static final Duration BETWEEN_FULL_BATCHES = Duration.ofMillis(100);
     private static final List<String> TERMINAL = Arrays.stream(JobStatus.values()).filter(JobStatus::terminal)
@@ -46,8 +46,9 @@ public class RetentionPruner {
                 ? BackgroundLoop.Pause.fixed(BETWEEN_FULL_BATCHES) : BackgroundLoop.Pause.idle(config.interval()));
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
     }
 
     /** One batch of each kind; returns the largest number of rows one kind lost (a full batch: more may wait). */

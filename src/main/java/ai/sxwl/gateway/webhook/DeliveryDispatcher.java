@@ -1,12 +1,12 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.egress.UrlGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in-flight slots; the loop itself never waits for an answer or a DNS lookup.
  */
 @ApplicationScoped
-public class DeliveryDispatcher {
+public class DeliveryDispatcher implements GracefulStop {
 
     private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
     private static final Duration IDLE = Duration.ofMillis(250);
@@ -77,14 +77,16 @@ public class DeliveryDispatcher {
      * No new claims; the attempts in flight end (each within its lease) and are recorded, which ends their leases,
      * so that another replica can take those deliveries at once rather than when the leases run out.
      */
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
-        long deadline = System.nanoTime() + lease.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
+        // An attempt never outlives its lease; the shutdown's deadline may be shorter, and then the lease runs out.
+        Deadline attempts = deadline.remaining().compareTo(lease) < 0 ? deadline : Deadline.in(lease);
+        while (inFlight.get() > 0 && !attempts.passed()) {
             Thread.sleep(20);
         }
         blocking.shutdown();
-        blocking.awaitTermination(5, TimeUnit.SECONDS);
+        blocking.awaitTermination(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A committed change may have queued deliveries: look now. */

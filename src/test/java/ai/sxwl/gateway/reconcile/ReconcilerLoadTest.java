@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.Tracing;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
@@ -120,7 +121,7 @@ class ReconcilerLoadTest {
 
     private static void stop(Reconciler reconciler) {
         try {
-            reconciler.stop(null);
+            reconciler.stopBy(GracefulStop.Deadline.in(Duration.ofSeconds(10)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
