@@ -13,13 +13,17 @@ import java.time.Duration;
  */
 public abstract class LagCheck implements HealthCheck {
 
+    /** Said in the help text of every gauge read from the shared database, which each replica exports alike. */
+    public static final String FROM_DATABASE = " (read from the shared database: every replica exports the same"
+            + " value; aggregate with max, never sum)";
+
     private final String name;
     private final Duration alert;
 
     protected LagCheck(String name, Duration alert, String gauge, String description, MeterRegistry registry) {
         this.name = name;
         this.alert = alert;
-        Gauge.builder(gauge, this, check -> check.current().toMillis() / 1000.0).description(description)
+        Gauge.builder(gauge, this, check -> check.current().toMillis() / 1000.0).description(description + FROM_DATABASE)
                 .register(registry);
     }
 

@@ -1,5 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.LagCheck;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -26,10 +28,11 @@ public class WebhookMetrics {
     WebhookMetrics(EntityManager em, MeterRegistry registry) {
         this.em = em;
         this.pending = MultiGauge.builder("gateway.webhook.deliveries.pending")
-                .description("Deliveries not yet delivered (pending or retrying)").register(registry);
+                .description("Deliveries not yet delivered (pending or retrying)" + LagCheck.FROM_DATABASE).register(registry);
         this.dead = MultiGauge.builder("gateway.webhook.deliveries.dead")
-                .description("Deliveries given up on").register(registry);
-        registry.gauge("gateway.webhook.endpoints.disabled", disabled);
+                .description("Deliveries given up on" + LagCheck.FROM_DATABASE).register(registry);
+        Gauge.builder("gateway.webhook.endpoints.disabled", disabled, AtomicLong::get)
+                .description("Subscriptions disabled" + LagCheck.FROM_DATABASE).register(registry);
     }
 
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
