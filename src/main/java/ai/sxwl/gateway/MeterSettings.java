@@ -9,16 +9,17 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.stream.LongStream;
 
-/**
- * Histogram buckets for {@code http_server_requests_seconds}, so that a latency alert can compute a quantile over all
- * replicas ({@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))}). A fixed set around the callback
- * budget (the alert's 250 ms is a bucket edge) instead of Micrometer's ~70 percentile buckets per series.
- */
+/** How meters are exported, for the shipped alerts and dashboard (docker/prometheus, MonitoringFilesTest). */
 @Singleton
-public class HttpLatencyBuckets {
+public class MeterSettings {
 
     static final long[] EDGES_MILLIS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000};
 
+    /**
+     * Histogram buckets for {@code http_server_requests_seconds}, so that a latency alert can compute a quantile over
+     * all replicas ({@code histogram_quantile(0.99, sum by (le) (rate(..._bucket[5m])))}). A fixed set around the
+     * callback budget (the alert's 250 ms is a bucket edge) instead of Micrometer's ~70 percentile buckets per series.
+     */
     @Produces
     @Singleton
     MeterFilter httpServerRequestBuckets() {
