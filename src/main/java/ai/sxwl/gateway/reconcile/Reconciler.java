@@ -10,6 +10,7 @@ import ai.sxwl.gateway.upstream.SxwlClient;
 import ai.sxwl.gateway.upstream.UpstreamConfig;
 import ai.sxwl.gateway.upstream.UpstreamException;
 import ai.sxwl.gateway.upstream.UpstreamJobStatus;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -77,7 +78,8 @@ public class Reconciler implements GracefulStop {
             thread.setDaemon(true);
             return thread;
         });
-        registry.gauge("gateway.reconcile.in.flight", inFlight);
+        Gauge.builder("gateway.reconcile.in.flight", inFlight, AtomicInteger::get)
+                .description("Upstream polls in flight on this replica").register(registry);
     }
 
     void start(@Observes StartupEvent event) {

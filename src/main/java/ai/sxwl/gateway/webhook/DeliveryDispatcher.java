@@ -4,6 +4,7 @@ import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.egress.UrlGuard;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -66,7 +67,8 @@ public class DeliveryDispatcher implements GracefulStop {
         this.lease = config.dnsTimeout().plus(config.timeout()).plus(RECORDING_MARGIN).plus(RECORDING_MARGIN);
         this.latency = Timer.builder("gateway.webhook.attempt.latency").description("One delivery attempt")
                 .publishPercentileHistogram().register(registry);
-        registry.gauge("gateway.webhook.in.flight", inFlight);
+        Gauge.builder("gateway.webhook.in.flight", inFlight, AtomicInteger::get)
+                .description("Webhook attempts in flight on this replica").register(registry);
     }
 
     void start(@Observes StartupEvent event) {
