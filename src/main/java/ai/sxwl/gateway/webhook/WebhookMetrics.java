@@ -48,6 +48,10 @@ public class WebhookMetrics {
             ("dead".equals(row[1]) ? deadBySubscription : pendingBySubscription)
                     .merge((String) row[0], ((Number) row[2]).longValue(), Long::sum);
         }
+        // The job callbacks' series always exists, at 0 when nothing waits: an alert or a panel then reads "none"
+        // instead of "not exported" before the first delivery.
+        pendingBySubscription.putIfAbsent("job-callback", 0L);
+        deadBySubscription.putIfAbsent("job-callback", 0L);
         pending.register(rows(pendingBySubscription), true);
         dead.register(rows(deadBySubscription), true);
         disabled.set(((Number) em.createNativeQuery("SELECT count(*) FROM subscription WHERE NOT enabled")

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,8 +67,10 @@ class MonitoringFilesTest {
         // A callback (refused: not JSON) and an API call, so that the HTTP server's series exist.
         given().contentType("application/json").body("[").post("/callbacks/sxwl").then().statusCode(400);
         // The Prometheus text format, which promtool reads (a bare Accept gets OpenMetrics from Quarkus).
-        String metrics = given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
-                .extract().asString();
+        // After the first refresh of the gauges read from the database (every 15 s).
+        String metrics = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(
+                () -> given().accept("text/plain; version=0.0.4").get("/q/metrics").then().statusCode(200)
+                        .extract().asString(), m -> m.contains("gateway_webhook_deliveries_dead{"));
         Files.writeString(Path.of("target/q-metrics.txt"), metrics); // what promtool read, to look at when it fails
         String problems = promtool(metrics, "check", "metrics").problems();
         Matcher line = Pattern.compile("line (\\d+)").matcher(problems);
