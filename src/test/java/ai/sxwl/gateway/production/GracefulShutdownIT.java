@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 9 (3): SIGTERM under load, as a rollout sends it. Readiness goes down first while requests are still
- * served (quarkus.shutdown.delay), requests that got in are answered, the current work finishes, and nothing
- * acknowledged is lost: what was stored but not yet published is published once a replica runs again.
+ * Issue 9 (3), issue 19 (1): SIGTERM as a rollout sends it, under load, to the jar started by exactly the container
+ * image's command line as shipped (docker/Dockerfile's ENTRYPOINT and ENV, read from the file). Readiness goes down
+ * first while requests are still served, the background work stops, and nothing acknowledged is lost.
  */
 class GracefulShutdownIT {
 
@@ -24,9 +24,10 @@ class GracefulShutdownIT {
     @Test
     void sigtermUnderLoadTakesReadinessDownFirstAndLosesNoAcknowledgedCallback() throws Exception {
         ProductionStack stack = ProductionStack.get();
-        try (GatewayProcess gateway = stack.replica()) {
+        ContainerImage image = ContainerImage.read();
+        try (GatewayProcess gateway = stack.containerReplica(image.environment().get("JAVA_OPTS"))) {
             gateway.environment.put("QUARKUS_SHUTDOWN_DELAY", SHUTDOWN_DELAY);
-            gateway.start();
+            gateway.start(); // the image as shipped becomes ready
             Load traffic = new Load(List.of(gateway), 4, Load.Kind.UNTOKENED_CALLBACK, Load.Kind.SUBMIT_CALLED_BACK);
             traffic.awaitAcknowledged(20);
             long terminated = System.nanoTime();

@@ -77,8 +77,23 @@ final class ProductionStack {
     /** A replica of the production jar, configured the way docker/ and k8s/ configure it; not yet started. */
     GatewayProcess replica() throws IOException {
         // C1 only: a quicker start on the 2-core machine, where several JVMs share the cores.
-        GatewayProcess replica = new GatewayProcess("-Xmx384m", "-XX:TieredStopAtLevel=1")
-                .withManagementInterface();
+        return configured(new GatewayProcess("-Xmx384m", "-XX:TieredStopAtLevel=1"));
+    }
+
+    /**
+     * A replica started by exactly the command line docker/Dockerfile gives the container (its ENTRYPOINT, CMD and
+     * ENV, read from the file), with these JAVA_OPTS, and configured like {@link #replica()}.
+     */
+    GatewayProcess containerReplica(String javaOpts) throws IOException {
+        ContainerImage image = ContainerImage.read();
+        GatewayProcess replica = GatewayProcess.withCommandLine(image.commandLine());
+        replica.environment.putAll(image.environment());
+        replica.environment.put("JAVA_OPTS", javaOpts);
+        return configured(replica);
+    }
+
+    private GatewayProcess configured(GatewayProcess replica) {
+        replica.withManagementInterface();
         Map<String, String> env = new HashMap<>();
         env.put("QUARKUS_DATASOURCE_JDBC_URL", TestDatabase.jdbcUrl(database.port(), DATABASE));
         env.put("QUARKUS_DATASOURCE_USERNAME", "sxwl");

@@ -39,11 +39,29 @@ public final class GatewayProcess implements AutoCloseable {
     public Path jar = Path.of(System.getProperty("gateway.jar", "target/quarkus-app/quarkus-run.jar"));
     private final List<String> jvmArgs;
     private boolean managementInterface;
+    /** A whole command line instead of java with {@link #jvmArgs}, run in the jar's folder; null for the usual one. */
+    private final List<String> commandLine;
     private Process process;
 
     public GatewayProcess(String... jvmArgs) throws IOException {
+        this(List.of(jvmArgs), null);
+    }
+
+    private GatewayProcess(List<String> jvmArgs, List<String> commandLine) throws IOException {
         this.workDir = Files.createTempDirectory("gateway-it");
-        this.jvmArgs = List.of(jvmArgs);
+        this.jvmArgs = jvmArgs;
+        this.commandLine = commandLine;
+    }
+
+    /**
+     * The jar started by exactly this command line (a container image's entrypoint, say) in the jar's folder, as the
+     * image's WORKDIR holds it; the ports reach it as environment variables, as an orchestrator would set them.
+     */
+    public static GatewayProcess withCommandLine(List<String> commandLine) throws IOException {
+        GatewayProcess gateway = new GatewayProcess(List.of(), List.copyOf(commandLine));
+        gateway.environment.put("QUARKUS_HTTP_PORT", String.valueOf(gateway.httpPort));
+        gateway.environment.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(gateway.managementPort));
+        return gateway;
     }
 
     /** The jar serves /q/* on {@link #managementPort} (the production build), not on the public port. */
@@ -104,8 +122,19 @@ public final class GatewayProcess implements AutoCloseable {
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        if (commandLine != null) {
+            command = new ArrayList<>(commandLine);
+            command.addAll(List.of(args)); // as arguments after an image's name reach its entrypoint
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory((commandLine != null ? jar.toAbsolutePath().getParent() : workDir).toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        if (commandLine != null) {
+            // The command line's own "java" is this JVM's.
+            builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+                    + builder.environment().get("PATH"));
+        }
         builder.environment().putAll(environment);
         process = builder.start();
     }
