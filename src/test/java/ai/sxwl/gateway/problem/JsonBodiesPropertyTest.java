@@ -32,11 +32,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JsonBodiesPropertyTest {
 
     private static final String TENANT = "initech";
+    /**
+     * The proxy's job_status and job_del ask upstream about an id the gateway does not know, with the tenant's token:
+     * initech's is revoked, which is the gateway's configuration, answered 502 whatever the body. They are tried as a
+     * tenant whose token upstream accepts.
+     */
+    private static final String UPSTREAM_TENANT = "acme";
     private static final int BODIES_PER_ROUTE = 25;
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** Each /api route that takes a POST or PATCH body, with the field names its body knows. */
-    private record Route(String method, String path, List<String> fields) {
+    private record Route(String method, String path, List<String> fields, String tenant) {
+
+        Route(String method, String path, List<String> fields) {
+            this(method, path, fields, TENANT);
+        }
     }
 
     @Test
@@ -55,8 +65,8 @@ class JsonBodiesPropertyTest {
                 new Route("POST", "/api/userJob", List.of("gpuNumber", "gpuType", "ckptPath", "ckptVol", "modelPath",
                         "modelVol", "imagePath", "jobType", "stopType", "stopTime", "callbackUrl", "env", "labels",
                         "runCommand")),
-                new Route("POST", "/api/userJob/job_status", List.of("job_id")),
-                new Route("POST", "/api/userJob/job_del", List.of("job_id")),
+                new Route("POST", "/api/userJob/job_status", List.of("job_id"), UPSTREAM_TENANT),
+                new Route("POST", "/api/userJob/job_del", List.of("job_id"), UPSTREAM_TENANT),
                 new Route("POST", "/api/deliveries/1/redeliver", List.of()),
                 new Route("POST", "/api/outbox/dead/1/resend", List.of()),
                 new Route("POST", "/api/outbox/dead/resend", List.of()),
@@ -65,8 +75,8 @@ class JsonBodiesPropertyTest {
         try {
             for (Route route : routes) {
                 for (String body : body(route.fields()).sampleStream().limit(BODIES_PER_ROUTE).toList()) {
-                    int status = as(TENANT).body(body).request(route.method(), route.path()).then().extract()
-                            .statusCode();
+                    int status = as(route.tenant()).body(body).request(route.method(), route.path()).then()
+                            .extract().statusCode();
                     String where = route.method() + " " + route.path() + " with "
                             + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
                     assertTrue(status / 100 == 2 || status / 100 == 4, status + " for " + where);
