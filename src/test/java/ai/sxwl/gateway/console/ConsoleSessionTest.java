@@ -264,7 +264,7 @@ class ConsoleSessionTest {
     }
 
     /** Signs in as the browser does: the form's token and its cookie, then the key in the form body. */
-    private static Response signIn(String tenant) {
+    static Response signIn(String tenant) {
         Response form = RestAssured.get("/console/sign-in");
         Matcher csrf = CSRF.matcher(form.asString());
         assertTrue(csrf.find());
