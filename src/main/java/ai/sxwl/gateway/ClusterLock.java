@@ -5,7 +5,8 @@ import jakarta.persistence.EntityManager;
 
 /**
  * Work that one replica at a time may do (the outbox relay, so that per-job order holds on the topic; retention; the
- * events feed's sequencer, so that feed positions follow commit order): on
+ * events feed's sequencer, so that feed positions follow commit order; the webhook fan-out, so that a job's deliveries
+ * are created in its order): on
  * PostgreSQL a transaction-scoped advisory lock (released at commit or rollback, also when a replica dies); the
  * embedded H2 variant is single-node and needs none.
  */
@@ -16,7 +17,8 @@ public class ClusterLock {
     public enum Name {
         OUTBOX_RELAY(0x5358574C_0001L),
         RETENTION(0x5358574C_0002L),
-        EVENT_FEED(0x5358574C_0003L);
+        EVENT_FEED(0x5358574C_0003L),
+        WEBHOOK_FAN_OUT(0x5358574C_0004L);
 
         private final long key;
 

@@ -30,6 +30,11 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(503, "Service Unavailable", detail), Integer.toString(retryAfterSeconds));
     }
 
+    /** 429 with a Retry-After header: the caller used up its allowance for now. */
+    public static ProblemException tooManyRequests(String detail, int retryAfterSeconds) {
+        return new ProblemException(Problem.of(429, "Too Many Requests", detail), Integer.toString(retryAfterSeconds));
+    }
+
     public Problem problem() {
         return problem;
     }

@@ -33,7 +33,6 @@ public class CloudEvents {
     private static final String NO_LABELS = "{}";
 
     private final ObjectWriter writer;
-    private final ThreadLocal<Serialized> lastSerialized = new ThreadLocal<>();
 
     CloudEvents(ObjectMapper mapper) {
         this.writer = mapper.writerFor(Envelope.class);
@@ -53,24 +52,8 @@ public class CloudEvents {
                 + (JobLedger.MODEL_AVAILABLE.equals(change.type()) ? ":" + change.seq() : "");
     }
 
-    /**
-     * The change's CloudEvent as JSON. The outbox and the webhook fan-out observe the same change one after the other
-     * on one thread, so the last change's JSON is kept per thread and the event is serialized once.
-     */
+    /** The change's CloudEvent as JSON. */
     public String toJson(JobChanged change) {
-        Serialized last = lastSerialized.get();
-        if (last != null && last.change == change) {
-            return last.json;
-        }
-        String json = serialize(change);
-        lastSerialized.set(new Serialized(change, json));
-        return json;
-    }
-
-    private record Serialized(JobChanged change, String json) {
-    }
-
-    private String serialize(JobChanged change) {
         Data data = new Data(change.jobId(), change.status().wire(), wire(change.previousStatus()),
                 change.upstreamStatus() == null ? null : change.upstreamStatus().wire(), change.modelUrl(),
                 timestamp(change.modelUrlExpiresAt()), change.detectedBy().wire(), change.tenant(),

@@ -2,7 +2,6 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.egress.UrlGuard;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +10,6 @@ import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.TransactionPhase;
 import org.jboss.logging.Logger;
 
 import java.net.InetAddress;
@@ -89,11 +87,6 @@ public class DeliveryDispatcher implements GracefulStop {
         }
         blocking.shutdown();
         blocking.awaitTermination(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** A committed change may have queued deliveries: look now. */
-    void onCommittedChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) JobChanged change) {
-        wakeUp();
     }
 
     void wakeUp() {

@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
 /**
  * Sending history again to a subscription: one job's whole history (in order), every change in a time window, or
  * every dead delivery since a time. Each replayed change is a new message (a new webhook-id) with the same
- * CloudEvent, so receivers can tell a replay from a retry and still dedupe by the event id.
+ * CloudEvent, so receivers can tell a replay from a retry and still dedupe by the event id. Each call counts against
+ * the tenant's {@link ReplayAllowance}.
  */
 @Path("/api/subscriptions/{id}")
 @Tag(name = "webhooks")
@@ -41,11 +42,14 @@ public class ReplayResource {
     private final CurrentTenant tenant;
     private final CloudEvents cloudEvents;
     private final DeliveryDispatcher dispatcher;
+    private final ReplayAllowance allowance;
 
-    ReplayResource(CurrentTenant tenant, CloudEvents cloudEvents, DeliveryDispatcher dispatcher) {
+    ReplayResource(CurrentTenant tenant, CloudEvents cloudEvents, DeliveryDispatcher dispatcher,
+                   ReplayAllowance allowance) {
         this.tenant = tenant;
         this.cloudEvents = cloudEvents;
         this.dispatcher = dispatcher;
+        this.allowance = allowance;
     }
 
     /**
@@ -72,6 +76,7 @@ public class ReplayResource {
         if (request == null || (request.jobId() == null) == (request.since() == null)) {
             throw ProblemException.of(422, "Unprocessable Content", "Give either jobId or since (and until).");
         }
+        allowance.take(subscription.tenant);
         // Keyset on (occurred_at, id): a job's changes keep their order, and every batch costs the same.
         StringBuilder where = new StringBuilder("j.tenant = :tenant");
         Parameters params = Parameters.with("tenant", subscription.tenant);
@@ -127,6 +132,7 @@ public class ReplayResource {
         if (request == null || request.since() == null) {
             throw ProblemException.of(422, "Unprocessable Content", "since is required.");
         }
+        allowance.take(subscription.tenant);
         long after = request.cursor() == null ? 0 : PageCursor.id(request.cursor());
         List<Delivery> dead = Delivery.<Delivery>find("subscriptionId = ?1 and state = ?2 and createdAt >= ?3"
                         + " and id > ?4", Sort.ascending("id"), subscription.id, DeliveryState.DEAD, request.since(),

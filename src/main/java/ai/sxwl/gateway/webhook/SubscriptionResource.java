@@ -8,6 +8,7 @@ import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.panache.common.Sort;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -96,6 +97,12 @@ public class SubscriptionResource {
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.invalid("The subscription breaks " + errors.size() + " rule(s).",
                     errors));
+        }
+        // The tenant's signing-key row, locked, serializes its creations, so that two at once cannot pass the cap.
+        TenantSigningKey.forTenant(tenant.name(), LockModeType.PESSIMISTIC_WRITE);
+        if (Subscription.count("tenant", tenant.name()) >= config.maxSubscriptionsPerTenant()) {
+            throw ProblemException.of(422, "Unprocessable Content", "A tenant has at most "
+                    + config.maxSubscriptionsPerTenant() + " subscriptions; delete one before creating another.");
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         Subscription subscription = new Subscription();

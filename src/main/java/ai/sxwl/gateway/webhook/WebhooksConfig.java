@@ -51,4 +51,15 @@ public interface WebhooksConfig {
     /** Longest Retry-After honoured; a longer one is cut to this. */
     @WithDefault("6h")
     Duration maxRetryAfter();
+
+    /** Subscriptions one tenant may have; creating one more is answered 422. */
+    @WithDefault("100")
+    int maxSubscriptionsPerTenant();
+
+    /**
+     * Replay and redeliver-dead calls (each queues up to 500 deliveries) one tenant may make a minute, per replica;
+     * beyond it 429 with Retry-After, so that no tenant turns the gateway into an amplifier against a URL.
+     */
+    @WithDefault("10")
+    int replaysPerTenantPerMinute();
 }
