@@ -55,7 +55,7 @@ import java.util.stream.Collectors;
 public class DeliveryFanOut {
 
     static final int CHANGES_PER_PASS = 500;
-    static final int DELIVERIES_PER_PASS = 2_000;
+    static final int DELIVERIES_PER_PASS = 1_000;
     /** Changes committed on other replicas are found within this. */
     private static final Duration IDLE = Duration.ofSeconds(1);
 
