@@ -2,6 +2,7 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
+import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobEvent;
@@ -11,7 +12,6 @@ import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.publish.CloudEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -52,7 +52,7 @@ import java.util.stream.Collectors;
  * database, so a change fanned out twice still gives one delivery per target.
  */
 @ApplicationScoped
-public class DeliveryFanOut {
+public class DeliveryFanOut implements GracefulStop {
 
     static final int CHANGES_PER_PASS = 500;
     static final int DELIVERIES_PER_PASS = 1_000;
@@ -79,8 +79,9 @@ public class DeliveryFanOut {
         loop.start(() -> fanOut() > 0 ? BackgroundLoop.Pause.NONE : BackgroundLoop.Pause.idle(IDLE));
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop();
+    @Override
+    public void stopBy(Deadline deadline) throws InterruptedException {
+        loop.stopBy(deadline);
     }
 
     /** The change's webhook outbox row, in the change's own transaction. */
