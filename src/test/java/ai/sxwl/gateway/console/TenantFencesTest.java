@@ -118,6 +118,7 @@ class TenantFencesTest {
                 new Call("GET", "/api/jobs/{jobId}/events", null, Expect.NOT_FOUND),
                 new Call("GET", "/api/jobs/{jobId}/receipts", null, Expect.NOT_FOUND),
                 new Call("GET", "/api/jobs/{jobId}/model-url", null, Expect.NOT_FOUND),
+                new Call("PATCH", "/api/jobs/{jobId}/labels", "{\"team\": \"b\"}", Expect.NOT_FOUND),
                 new Call("GET", "/api/events", null, Expect.ABSENT),
                 new Call("GET", "/api/deliveries", null, Expect.ABSENT),
                 new Call("GET", "/api/deliveries/{id}", null, Expect.NOT_FOUND),
