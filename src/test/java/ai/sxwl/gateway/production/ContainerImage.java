@@ -15,12 +15,13 @@ import java.util.regex.Pattern;
 
 /**
  * What docker/Dockerfile's final stage runs, read from the file (not copied): its ENTRYPOINT and CMD (exec form), and
- * the environment its ENV lines set.
+ * the environment its ENV lines set; and the JAVA_OPTS the README recommends to operators.
  */
 record ContainerImage(List<String> commandLine, Map<String, String> environment) {
 
     private static final Path DOCKERFILE = Path.of("docker/Dockerfile");
     private static final Pattern ASSIGNMENT = Pattern.compile("(\\w+)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)");
+    private static final Pattern RECOMMENDED_JAVA_OPTS = Pattern.compile("`JAVA_OPTS=([^`]+)`");
 
     static ContainerImage read() throws IOException {
         // Instructions of the final stage, continuation lines joined.
@@ -55,5 +56,15 @@ record ContainerImage(List<String> commandLine, Map<String, String> environment)
         List<String> commandLine = new ArrayList<>(entrypoint);
         commandLine.addAll(cmd);
         return new ContainerImage(List.copyOf(commandLine), Map.copyOf(environment));
+    }
+
+    /** Every JAVA_OPTS the README recommends ({@code `JAVA_OPTS=...`}), as one flag set. */
+    static String recommendedJavaOpts() throws IOException {
+        Matcher recommended = RECOMMENDED_JAVA_OPTS.matcher(Files.readString(Path.of("README.md")));
+        List<String> flags = new ArrayList<>();
+        while (recommended.find()) {
+            flags.add(recommended.group(1).trim());
+        }
+        return String.join(" ", flags);
     }
 }

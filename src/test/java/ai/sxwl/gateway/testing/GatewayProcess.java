@@ -210,6 +210,12 @@ public final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** The body of an operations endpoint (/q/metrics, say), on the port the build serves it on. */
+    public String operationsBody(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:"
+                + (managementInterface ? managementPort : httpPort) + path)), null).body();
+    }
+
     public String getBody(String path, String apiKey) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(uri(path)), apiKey).body();
     }
