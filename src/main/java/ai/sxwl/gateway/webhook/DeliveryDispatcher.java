@@ -3,6 +3,7 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.egress.UrlGuard;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -195,7 +196,8 @@ public class DeliveryDispatcher implements GracefulStop {
         try {
             latency.record(Duration.ofMillis(result.latencyMs()));
             DeliveryState state = recorder.record(claim.id(), result, Instant.now());
-            registry.counter("gateway.webhook.deliveries", "outcome", outcome(result, state)).increment();
+            Counter.builder("gateway.webhook.deliveries").description("Webhook attempts recorded, by outcome")
+                    .tag("outcome", outcome(result, state)).register(registry).increment();
         } catch (RuntimeException e) {
             LOG.warnf("Cannot record attempt of delivery %d (it will be tried again when its lease ends): %s",
                     claim.id(), e.toString());

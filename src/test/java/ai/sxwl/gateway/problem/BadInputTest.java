@@ -31,7 +31,7 @@ class BadInputTest {
             "400|POST|/api/userJob|[1]",
             "400|POST|/api/userJob|\"spec\"",
             "400|POST|/api/userJob/job_status|[]",
-            "404|POST|/api/userJob/job_status|{\"job_id\": 7}",
+            "400|POST|/api/userJob/job_status|{\"job_id\": 7}", // asked upstream, which answers 400 for an unknown id
             "400|POST|/api/userJob/job_del|{oops",
             "400|GET|/api/jobs?since=soon|",
             "400|GET|/api/jobs?cursor=%%%|",
