@@ -71,6 +71,18 @@ public class DataFolder {
         return root.resolve(name);
     }
 
+    /** The folder {@code name} in the data folder, created if need be, its owner's alone (the broker's logs). */
+    public Path folder(String name) {
+        Path folder = resolve(name);
+        try {
+            restrict(Files.createDirectories(root), OWNER_FOLDER);
+            restrict(Files.createDirectories(folder), OWNER_FOLDER);
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create " + folder, e);
+        }
+    }
+
     /**
      * The secret kept in {@code name}, created with {@code randomBytes} random bytes (base64url) the first time.
      * Returns whether it was just created, so that a caller can show it once.

@@ -40,7 +40,7 @@ public class EmbeddedKafkaLifecycle {
             return;
         }
         long started = System.nanoTime();
-        broker = KafkaBroker.start(dataFolder.resolve("kafka"), port);
+        broker = KafkaBroker.start(dataFolder.folder("kafka"), port);
         LOG.infof("Embedded Kafka broker listening on %s (started in %d ms); set kafka.bootstrap.servers to use a"
                 + " cluster instead", broker.bootstrapServers(), (System.nanoTime() - started) / 1_000_000);
     }
