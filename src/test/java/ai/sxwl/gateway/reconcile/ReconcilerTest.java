@@ -14,7 +14,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,10 +37,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The reconciler against the SXWL simulator, at test speed (initial-delay 2s, max-interval 5s, stall-grace 2s). */
+/**
+ * The reconciler against the SXWL simulator, at test speed (initial-delay 2s, max-interval 5s, stall-grace 2s).
+ *
+ * <p>Two proofs are about real time, and take longer than everything else here together: the back-off schedule (five
+ * polls, about 18 s) and a "nothing more is polled" window longer than the longest interval between two polls. Each
+ * starts its job first ({@link #startTheScheduleJob()}, or where the polled job ends) and is checked last
+ * ({@link Order} {@link #LAST}), so that their waits overlap the other tests instead of adding to them.
+ */
 @QuarkusTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReconcilerTest {
+
+    private static final int LAST = Integer.MAX_VALUE;
 
     private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
     private static final Duration INITIAL_DELAY = Duration.ofSeconds(2);
@@ -57,6 +72,22 @@ class ReconcilerTest {
     MeterRegistry registry;
 
     private final List<StubMapping> stubs = new ArrayList<>();
+
+    /** The job whose polls prove the schedule: nothing in this class ever moves its next_poll_at. */
+    private static String scheduleJob;
+    private static Instant scheduleJobSubmitted;
+    /** A terminal job with its model URL, and how many polls it had when it got there. */
+    private static String finishedJob;
+    private static Instant finishedAt;
+
+    /** Before the first test (not in a {@code BeforeAll}: the HTTP client knows the gateway's port only per test). */
+    @BeforeEach
+    void startTheScheduleJob() {
+        if (scheduleJob == null) {
+            scheduleJobSubmitted = Instant.now();
+            scheduleJob = submit("acme", "keeps working");
+        }
+    }
 
     @AfterEach
     void removeStubs() {
@@ -107,14 +138,28 @@ class ReconcilerTest {
         assertTrue(available.get("data").get("modelUrl").asText().contains("Expires="));
         assertTrue(available.get("data").hasNonNull("modelUrlExpiresAt"));
         assertEquals("succeeded", available.get("data").get("status").asText());
-        // Then polling stops: the job is terminal and its URL known. Watched for longer than the longest interval
-        // between two polls (max-interval and its jitter), the only such window here: elsewhere the schedule is
-        // read where the reconciler reads it (next_poll_at).
-        int polls = SxwlSimulator.statusRequestTimes(jobId).size();
-        await().during(NOTHING_MORE).atMost(NOTHING_MORE.plusSeconds(5))
-                .until(() -> SxwlSimulator.statusRequestTimes(jobId).size() == polls);
         assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded", "ai.sxwl.job.model_available"),
                 types(jobId));
+        // Then polling stops: the job is terminal and its URL known (watched by pollingStopsOnceAJobIsTerminal...).
+        finishedJob = jobId;
+        finishedAt = Instant.now();
+    }
+
+    /**
+     * Watched for longer than the longest interval between two polls (max-interval and its jitter), the only such
+     * window here: elsewhere the schedule is read where the reconciler reads it (next_poll_at). Its window began when
+     * {@link #aSuccessCallbackWithoutAModelUrlHasItsUrlFetchedByPolling} ended, so it runs last.
+     */
+    @Test
+    @Order(LAST)
+    void pollingStopsOnceAJobIsTerminalAndItsModelUrlKnown() {
+        assumeTrue(finishedJob != null, "runs after the model URL test");
+        await().atMost(NOTHING_MORE.plusSeconds(5))
+                .until(() -> Duration.between(finishedAt, Instant.now()).compareTo(NOTHING_MORE) > 0);
+        assertEquals(List.of(), SxwlSimulator.statusRequestTimes(finishedJob).stream()
+                .filter(poll -> poll.isAfter(finishedAt)).toList(), "no poll after the job ended with its URL");
+        assertEquals(List.of("ai.sxwl.job.submitted", "ai.sxwl.job.succeeded", "ai.sxwl.job.model_available"),
+                types(finishedJob));
     }
 
     @Test
@@ -147,11 +192,15 @@ class ReconcilerTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> types(jobId).contains("ai.sxwl.job.succeeded"));
     }
 
-    /** The schedule, by the scheduler alone (nothing here moves next_poll_at): every other test takes shortcuts. */
+    /**
+     * The schedule, by the scheduler alone (nothing here moves the schedule job's next_poll_at): every other test takes
+     * shortcuts. Its job was submitted before the first test; checked last, its polls have mostly happened by then.
+     */
     @Test
+    @Order(LAST)
     void quietPollsBackOffFromTheInitialDelayUpToTheMaxIntervalAndTheFirstWorkingMovesTheJobToRunningOnce() {
-        Instant submitted = Instant.now();
-        String jobId = submit("acme", "keeps working");
+        Instant submitted = scheduleJobSubmitted;
+        String jobId = scheduleJob;
 
         await().atMost(Duration.ofSeconds(15)).until(() -> types(jobId).contains("ai.sxwl.job.running"));
         JsonNode running = event(jobId, "ai.sxwl.job.running");
