@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -243,14 +242,8 @@ class DeploymentFilesTest {
         Map<String, Object> base = new HashMap<>();
         kustomize("k8s").forEach(o -> base.put(o.get("kind") + "/" + map(o.get("metadata")).get("name"), o));
         Map<String, Map<String, Object>> added = new HashMap<>();
-        for (String component : List.of("strimzi-topic", "prometheus-operator", "tenant-access", "egress-policy")) {
-            Path overlay = Path.of("target/kustomize", component);
-            Files.createDirectories(overlay);
-            Files.writeString(overlay.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\n"
-                    + "kind: Kustomization\nresources: [ ../../../k8s/base ]\n"
-                    + "components: [ ../../../k8s/components/" + component + " ]\n");
-            List<Map<String, Object>> rendered = kustomize(overlay.toString());
-            for (Map<String, Object> object : rendered) {
+        for (String component : Kustomize.COMPONENTS) {
+            for (Map<String, Object> object : objects(Kustomize.baseWith(component))) {
                 String key = object.get("kind") + "/" + map(object.get("metadata")).get("name");
                 if (!base.containsKey(key)) {
                     added.put(component + " " + object.get("kind"), object);
@@ -383,10 +376,10 @@ class DeploymentFilesTest {
     }
 
     private static List<Map<String, Object>> kustomize(String folder) throws IOException, InterruptedException {
-        Process kubectl = new ProcessBuilder("kubectl", "kustomize", folder).redirectErrorStream(true).start();
-        String rendered = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(kubectl.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, kubectl.exitValue(), rendered);
+        return objects(Kustomize.render(folder));
+    }
+
+    private static List<Map<String, Object>> objects(String rendered) {
         List<Map<String, Object>> objects = new ArrayList<>();
         StreamSupport.stream(new Yaml().loadAll(rendered).spliterator(), false)
                 .forEach(o -> objects.add(map(o)));
