@@ -43,7 +43,7 @@ installed_models() {
 }
 if [ "$(installed_models)" != "$KUBERNETES_MODELS" ]; then
   # shellcheck disable=SC2086 # one word per package
-  npm install --prefix .tools --no-audit --no-fund --save-exact $KUBERNETES_MODELS >/dev/null
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error --save-exact $KUBERNETES_MODELS >/dev/null
 fi
 echo "Kubernetes schemas ready: $(installed_models)"
 
