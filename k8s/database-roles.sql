@@ -1,7 +1,7 @@
 -- The gateway's two PostgreSQL roles; run once per database as a superuser (or a role with CREATEROLE that owns the
 -- database), with psql variables:
 --   psql -v database=sxwl_gateway -v migrate_password=... -v runtime_password=... -f k8s/database-roles.sql
--- sxwl_gateway_migrate owns the schema and runs the migrations (the Job in k8s/migrate-job.yaml, the one-shot service
+-- sxwl_gateway_migrate owns the schema and runs the migrations (the Job in k8s/base/migrate-job.yaml, the one-shot service
 -- in docker/compose.yaml); it owns the database, so it may create the trusted extension pg_trgm. sxwl_gateway is
 -- what the replicas log in as: rows only, no DDL.
 CREATE ROLE sxwl_gateway_migrate LOGIN PASSWORD :'migrate_password';
