@@ -40,6 +40,11 @@ import java.util.concurrent.TimeoutException;
  * Rows after a failed one stay and are sent again (same bytes, same CloudEvent id), which keeps each job's records in
  * order on the topic. A commit that wrote rows wakes the relay; otherwise it looks every poll interval, and backs
  * off while Kafka keeps failing. Nothing is lost while Kafka is down: rows simply wait.
+ *
+ * <p>After a failed round the relay sends one record per round until one is acknowledged. A batch sent into an outage
+ * can overtake itself: the producer's sends are serial, so while the first record waits out its metadata timeout the
+ * broker may come back, and the records behind it are written while the first one fails; resent, it would land after
+ * a later change of its job. One record at a time has nothing behind it to overtake it.
  */
 @ApplicationScoped
 public class OutboxRelay implements GracefulStop {
@@ -89,14 +94,15 @@ public class OutboxRelay implements GracefulStop {
     private BackgroundLoop.Pause round() {
         Throwable failure;
         try {
-            Round round = runRound();
+            int size = failures == 0 ? config.batchSize() : 1;
+            Round round = runRound(size);
             failure = round.failure();
             if (failure == null) {
                 if (failures > 0) {
                     LOG.infof("Kafka publishing resumed after %d failed rounds", failures);
                 }
                 failures = 0;
-                return round.published() + round.deadLettered() == config.batchSize() ? BackgroundLoop.Pause.NONE
+                return round.published() + round.deadLettered() == size ? BackgroundLoop.Pause.NONE
                         : BackgroundLoop.Pause.idle(config.pollInterval());
             }
         } catch (RuntimeException e) {
@@ -107,22 +113,24 @@ public class OutboxRelay implements GracefulStop {
         return BackgroundLoop.Pause.fixed(backoff(failures));
     }
 
-    /** One round in its own transaction; several replicas may call this at once, the lock lets one through. */
-    Round runRound() {
+    /**
+     * One round of at most {@code size} records in its own transaction; several replicas may call this at once, the
+     * lock lets one through.
+     */
+    Round runRound(int size) {
         Round round = QuarkusTransaction.requiringNew()
                 .timeout((int) config.ackTimeout().plusSeconds(30).toSeconds())
-                .call(this::publishBatch);
+                .call(() -> publishBatch(size));
         published.increment(round.published());
         deadLettered.increment(round.deadLettered());
         return round;
     }
 
-    private Round publishBatch() {
+    private Round publishBatch(int size) {
         if (!lock.tryAcquire(ClusterLock.Name.OUTBOX_RELAY)) {
             return new Round(0, 0, null);
         }
-        List<OutboxRecord> batch = OutboxRecord.<OutboxRecord>find("order by id")
-                .page(0, config.batchSize()).list();
+        List<OutboxRecord> batch = OutboxRecord.<OutboxRecord>find("order by id").page(0, size).list();
         if (batch.isEmpty()) {
             return new Round(0, 0, null);
         }
