@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -16,7 +17,11 @@ import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Gauges read from the database every 15 s: pending and dead deliveries per subscription, disabled endpoints. */
+/**
+ * Gauges read from the database every 15 s: pending and dead deliveries per subscription, disabled endpoints. Created
+ * at startup, so that the gauges are exported from the first scrape on, not from the first refresh.
+ */
+@Startup
 @ApplicationScoped
 public class WebhookMetrics {
 
