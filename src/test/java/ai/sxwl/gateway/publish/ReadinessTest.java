@@ -31,7 +31,8 @@ class ReadinessTest {
 
     @Test
     void metricsAndOpenApiAreServed() {
-        given().get("/q/metrics").then().statusCode(200)
+        // Eventually: on a busy machine this may be the first request of a test application that has just started.
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("gateway_callbacks_total"))
                 .body(containsString("gateway_outbox_published_total"))
                 .body(containsString("gateway_missed_callbacks_recovered_total"))
@@ -40,7 +41,7 @@ class ReadinessTest {
                 .body(containsString("gateway_outbox_lag_seconds"))
                 .body(containsString("gateway_outbox_dead_lettered_total"))
                 .body(containsString("gateway_webhook_backlog_seconds"))
-                .body(containsString("gateway_upstream_reachable"));
+                .body(containsString("gateway_upstream_reachable")));
         given().get("/q/openapi").then().statusCode(200);
     }
 }

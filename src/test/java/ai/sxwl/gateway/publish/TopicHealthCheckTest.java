@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.testing.TestServices;
 import ai.sxwl.gateway.DependencyHealth;
 import ai.sxwl.gateway.testing.TestKafka;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,7 +49,7 @@ class TopicHealthCheckTest {
         assertEquals(HealthCheckResponse.Status.DOWN, short_.getStatus());
         assertEquals("2 partitions, fewer than 12; min.insync.replicas 1, lower than 2",
                 short_.getData().orElseThrow().get("problem"));
-        String log = Files.readString(Path.of("target/gateway-test.log"));
+        String log = Files.readString(TestServices.logFile());
         assertTrue(log.contains("Kafka topic " + topic + ": 2 partitions, fewer than 12; min.insync.replicas 1,"
                 + " lower than 2"), "logged");
 

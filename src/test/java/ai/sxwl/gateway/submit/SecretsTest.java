@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.submit;
 
+import ai.sxwl.gateway.testing.TestServices;
 import ai.sxwl.gateway.testing.Api;
 import ai.sxwl.gateway.testing.Db;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -59,7 +60,7 @@ class SecretsTest {
         seen.add("answer: " + as("acme").get("/api/events?limit=500").asString());
         seen.add("answer: " + as("initech").body(Api.spec("x")).post("/api/userJob").asString());
         // The test log is the JSON log (%test.quarkus.log.file.json.enabled): one object per line, each read whole.
-        List<String> logLines = Files.readAllLines(Path.of("target/gateway-test.log"));
+        List<String> logLines = Files.readAllLines(TestServices.logFile());
         List<JsonNode> log = new ArrayList<>();
         for (String line : logLines) {
             log.add(mapper.readTree(line));

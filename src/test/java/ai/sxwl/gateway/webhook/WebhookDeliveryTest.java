@@ -105,8 +105,9 @@ class WebhookDeliveryTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> as("globex")
                 .get("/api/deliveries?state=dead&job=" + job.id).then().body("items.size()", equalTo(1)));
         assertEquals(4, RECEIVER.findAll(postRequestedFor(urlEqualTo(path))).size());
+        // What the endpoint answered is kept (an attempt that timed out on a busy machine has none: any of the four).
         as("globex").get("/api/deliveries?state=dead&jobId=" + job.id).then()
-                .body("items[0].attempts[0].responseExcerpt", equalTo("down for maintenance"));
+                .body("items[0].attempts.responseExcerpt", org.hamcrest.Matchers.hasItem("down for maintenance"));
 
         RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
         long id = ((Number) as("globex").get("/api/deliveries?jobId=" + job.id).then().extract()
@@ -130,7 +131,11 @@ class WebhookDeliveryTest {
             onToken(first.token, body(first.id, "fail", "")).statusCode(200);
             onToken(second.token, body(second.id, "fail", "")).statusCode(200);
             awaitRequests(RECEIVER, path, 2);
-            // Given up on (the retry schedule is covered above; here the endpoint's breaker would delay it 30 s).
+            // Both first attempts recorded (the receiver logs a request before the gateway records its answer, which
+            // would overwrite the state set here); the endpoint's breaker then holds the next ones for 30 s.
+            await().atMost(Duration.ofSeconds(20)).until(() -> db.count("SELECT count(*) FROM webhook_delivery"
+                    + " WHERE subscription_id = ? AND state = 'failed'", subscription.get("id")) == 2);
+            // Given up on (the retry schedule is covered above).
             jobs.update("UPDATE webhook_delivery SET state = 'dead', next_attempt_at = NULL WHERE subscription_id = ?",
                     subscription.get("id"));
             RECEIVER.stubFor(post(path).willReturn(aResponse().withStatus(200)));
@@ -563,7 +568,7 @@ class WebhookDeliveryTest {
                 Job job = newJob();
                 onToken(job.token, body(job.id, "fail", "")).statusCode(200);
             }
-            await().atMost(Duration.ofSeconds(10)).until(() -> db.count("SELECT count(DISTINCT d.id)"
+            await().atMost(Duration.ofSeconds(30)).until(() -> db.count("SELECT count(DISTINCT d.id)"
                     + " FROM webhook_delivery d JOIN delivery_attempt a ON a.delivery_id = d.id"
                     + " WHERE d.subscription_id = ? AND a.error LIKE 'IllegalArgumentException%'",
                     subscription.get("id")) == 5);
