@@ -17,6 +17,9 @@ import ai.sxwl.gateway.webhook.DeliveryResource.DeliveryView;
 import ai.sxwl.gateway.webhook.SubscriptionResource;
 import ai.sxwl.gateway.webhook.SubscriptionResource.SubscriptionRequest;
 import ai.sxwl.gateway.webhook.SubscriptionResource.SubscriptionView;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateInstance;
@@ -87,10 +90,12 @@ public class ConsolePages {
     private final DeliveryResource deliveries;
     private final DeadLetterResource deadLetters;
     private final SubscriptionResource subscriptions;
+    private final ObjectMapper mapper;
 
     ConsolePages(ConsoleSession sessions, KeyGuessing keys, ConsoleUser user, ActivityChart chart, JobsResource jobs,
                  ReceiptsResource receipts, DeliveryResource deliveries, DeadLetterResource deadLetters,
-                 SubscriptionResource subscriptions) {
+                 SubscriptionResource subscriptions, ObjectMapper mapper) {
+        this.mapper = mapper;
         this.sessions = sessions;
         this.keys = keys;
         this.user = user;
@@ -231,16 +236,20 @@ public class ConsolePages {
     @Operation(hidden = true)
     public TemplateInstance createSubscription(@RestForm String csrf, @RestForm String url,
                                                @RestForm String description, @RestForm String eventTypes,
-                                               @RestForm String rateLimitPerSecond) {
+                                               @RestForm String rateLimitPerSecond, @RestForm String filters) {
         user.checkCsrf(csrf);
         try {
+            JsonNode filterArray = filters == null || filters.isBlank() ? null : mapper.readTree(filters);
             List<String> types = eventTypes == null || eventTypes.isBlank() ? null
                     : Arrays.stream(eventTypes.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
             Integer rate = rateLimitPerSecond == null || rateLimitPerSecond.isBlank() ? null
                     : Integer.valueOf(rateLimitPerSecond.trim());
             SubscriptionView created = (SubscriptionView) subscriptions.create(new SubscriptionRequest(url, types,
-                    null, description == null || description.isBlank() ? null : description, null, rate)).getEntity();
+                    null, description == null || description.isBlank() ? null : description, null, rate, filterArray))
+                    .getEntity();
             return subscriptionsPage(created.secret(), null);
+        } catch (JsonProcessingException e) {
+            return subscriptionsPage(null, "filters: " + user.labels().get("notJson"));
         } catch (NumberFormatException e) {
             return subscriptionsPage(null, "rateLimitPerSecond: " + user.labels().get("rateLimit"));
         } catch (ProblemException e) {
@@ -261,8 +270,29 @@ public class ConsolePages {
     @Operation(hidden = true)
     public Response setEnabled(@RestPath String id, @RestForm String csrf, @RestForm boolean enabled) {
         user.checkCsrf(csrf);
-        subscriptions.patch(id, new SubscriptionRequest(null, null, null, null, enabled, null));
+        subscriptions.patch(id, new SubscriptionRequest(null, null, null, null, enabled, null, null));
         return Response.seeOther(URI.create("/console/subscriptions")).build();
+    }
+
+    /** Replaces the subscription's filters; an empty field removes them. */
+    @POST
+    @Path("console/subscriptions/{id}/filters")
+    @Operation(hidden = true)
+    public TemplateInstance setFilters(@RestPath String id, @RestForm String csrf, @RestForm String filters) {
+        user.checkCsrf(csrf);
+        try {
+            JsonNode filterArray = filters == null || filters.isBlank() ? mapper.createArrayNode()
+                    : mapper.readTree(filters);
+            subscriptions.patch(id, new SubscriptionRequest(null, null, null, null, null, null, filterArray));
+            return subscriptionsPage(null, null);
+        } catch (JsonProcessingException e) {
+            return subscriptionsPage(null, "filters: " + user.labels().get("notJson"));
+        } catch (ProblemException e) {
+            if (e.problem().status() == 404) {
+                throw e;
+            }
+            return subscriptionsPage(null, describe(e.problem()));
+        }
     }
 
     private TemplateInstance subscriptionsPage(String secret, String error) {

@@ -133,7 +133,7 @@ public final class JobLabels {
         }
     }
 
-    static boolean validKey(String key) {
+    public static boolean validKey(String key) {
         int slash = key.indexOf('/');
         String name = slash < 0 ? key : key.substring(slash + 1);
         if (slash >= 0) {

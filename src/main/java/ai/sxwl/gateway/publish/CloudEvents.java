@@ -1,18 +1,23 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.eventfilter.FilterPaths;
+import ai.sxwl.gateway.eventfilter.FilteredEvent;
 import ai.sxwl.gateway.history.JobChanged;
+import ai.sxwl.gateway.history.JobLabels;
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobStatus;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,9 +38,11 @@ public class CloudEvents {
     private static final String NO_LABELS = "{}";
 
     private final ObjectWriter writer;
+    private final ObjectMapper mapper;
 
     CloudEvents(ObjectMapper mapper) {
         this.writer = mapper.writerFor(Envelope.class);
+        this.mapper = mapper;
     }
 
     /** {@code ai.sxwl.job.succeeded} or {@code succeeded} → {@code succeeded}. */
@@ -68,6 +75,15 @@ public class CloudEvents {
         }
     }
 
+    /**
+     * What filters read of the change's CloudEvent ({@link FilterPaths}), the same values {@link #toJson} writes, read
+     * from the change itself: no JSON is written for an event no filter lets through, and the submission and labels
+     * are parsed only if a filter asks for them.
+     */
+    public FilteredEvent filterView(JobChanged change) {
+        return new FilterView(change);
+    }
+
     /** The change number zero-padded to 20 digits, so that it sorts as text too. */
     static String sequence(long seq) {
         return String.format("%020d", seq);
@@ -79,6 +95,64 @@ public class CloudEvents {
 
     private static String timestamp(Instant instant) {
         return instant == null ? null : DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
+    private final class FilterView implements FilteredEvent {
+
+        private final JobChanged change;
+        private JsonNode submission;
+        private Map<String, String> labels;
+
+        FilterView(JobChanged change) {
+            this.change = change;
+        }
+
+        @Override
+        public String value(String name) {
+            return switch (name) {
+                case "specversion" -> "1.0";
+                case "id" -> eventId(change);
+                case "source" -> SOURCE;
+                case "type" -> TYPE_PREFIX + change.type();
+                case "subject", "partitionkey" -> change.jobId();
+                case "time" -> timestamp(change.occurredAt());
+                case "datacontenttype" -> "application/json";
+                case "sequence" -> sequence(change.seq());
+                case "traceparent" -> change.traceparent();
+                case "status" -> change.status().wire();
+                case "detectedBy" -> change.detectedBy().wire();
+                default -> name.startsWith(FilterPaths.LABELS)
+                        ? labels().get(name.substring(FilterPaths.LABELS.length()))
+                        : submitted(name.substring(name.indexOf('.') + 1));
+            };
+        }
+
+        /** A field of the submitted spec as a string (gpuNumber 8 is "8"); null when absent or not a scalar. */
+        private String submitted(String field) {
+            if (submission == null) {
+                submission = readSubmission();
+            }
+            JsonNode value = submission.path(field);
+            return value.isValueNode() && !value.isNull() ? value.asText() : null;
+        }
+
+        private JsonNode readSubmission() {
+            if (change.submissionJson() == null) {
+                return mapper.missingNode();
+            }
+            try {
+                return mapper.readTree(change.submissionJson());
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("The stored submission of " + change.jobId() + " is not JSON", e);
+            }
+        }
+
+        private Map<String, String> labels() {
+            if (labels == null) {
+                labels = JobLabels.parse(change.labelsJson());
+            }
+            return labels;
+        }
     }
 
     @JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "partitionkey",

@@ -44,5 +44,11 @@ public interface KafkaRoutingConfig {
 
         /** Tenants; absent = all. */
         Optional<Set<String>> tenants();
+
+        /**
+         * A JSON array of filters in the CloudEvents Subscriptions API's dialects (README, "Event filters"), e.g.
+         * {@code [{"exact":{"labels.team":"vision"}}]}; absent = all. They AND with the event types and tenants.
+         */
+        Optional<String> filters();
     }
 }

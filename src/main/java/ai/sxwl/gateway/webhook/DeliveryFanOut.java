@@ -3,6 +3,8 @@ package ai.sxwl.gateway.webhook;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.ClusterLock;
 import ai.sxwl.gateway.GracefulStop;
+import ai.sxwl.gateway.eventfilter.FilterCache;
+import ai.sxwl.gateway.eventfilter.FilteredEvent;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobEvent;
@@ -64,11 +66,13 @@ public class DeliveryFanOut implements GracefulStop {
     private final EntityManager em;
     private final ClusterLock lock;
     private final DeliveryDispatcher dispatcher;
+    private final FilterCache filterCache;
     private final BackgroundLoop loop = new BackgroundLoop("webhook-fan-out");
 
     DeliveryFanOut(CloudEvents cloudEvents, ObjectMapper mapper, EntityManager em, ClusterLock lock,
-                   DeliveryDispatcher dispatcher) {
+                   DeliveryDispatcher dispatcher, FilterCache filterCache) {
         this.cloudEvents = cloudEvents;
+        this.filterCache = filterCache;
         this.mapper = mapper;
         this.em = em;
         this.lock = lock;
@@ -157,8 +161,9 @@ public class DeliveryFanOut implements GracefulStop {
                                       Instant now) {
         List<Delivery> deliveries = new ArrayList<>();
         String cloudEvent = null;
+        FilteredEvent filtered = cloudEvents.filterView(change);
         for (Subscription subscription : subscriptions) {
-            if (subscription.wants(change.type(), change.jobId())) {
+            if (subscription.wants(change, filtered, filterCache)) {
                 cloudEvent = cloudEvent != null ? cloudEvent : cloudEvents.toJson(change);
                 deliveries.add(delivery(change, subscription.id, subscription.url, cloudEvent,
                         messageId(change, subscription.id), now));

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.eventfilter.FilterCache;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobEvent;
@@ -43,13 +44,15 @@ public class ReplayResource {
     private final CloudEvents cloudEvents;
     private final DeliveryDispatcher dispatcher;
     private final ReplayAllowance allowance;
+    private final FilterCache filterCache;
 
     ReplayResource(CurrentTenant tenant, CloudEvents cloudEvents, DeliveryDispatcher dispatcher,
-                   ReplayAllowance allowance) {
+                   ReplayAllowance allowance, FilterCache filterCache) {
         this.tenant = tenant;
         this.cloudEvents = cloudEvents;
         this.dispatcher = dispatcher;
         this.allowance = allowance;
+        this.filterCache = filterCache;
     }
 
     /**
@@ -99,7 +102,8 @@ public class ReplayResource {
         Instant now = Instant.now();
         int queued = 0;
         for (JobEvent event : events) {
-            if (!subscription.wants(event.type, event.jobId)) {
+            JobChanged change = JobChanged.of(jobs.get(event.jobId), event);
+            if (!subscription.wants(change, cloudEvents.filterView(change), filterCache)) {
                 continue;
             }
             Delivery delivery = new Delivery();
@@ -109,7 +113,6 @@ public class ReplayResource {
             delivery.url = subscription.url;
             delivery.jobId = event.jobId;
             delivery.seq = event.seq;
-            JobChanged change = JobChanged.of(jobs.get(event.jobId), event);
             delivery.eventId = CloudEvents.eventId(change);
             delivery.eventType = CloudEvents.TYPE_PREFIX + event.type;
             delivery.body = cloudEvents.toJson(change);

@@ -1,5 +1,8 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.eventfilter.FilterCache;
+import ai.sxwl.gateway.eventfilter.FilteredEvent;
+import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -33,6 +36,12 @@ public class Subscription extends PanacheEntityBase {
     /** Only this job's events; null for all jobs. */
     @Column(name = "job_id")
     public String jobId;
+
+    /**
+     * Filters in the CloudEvents Subscriptions API's dialects, as compact JSON ({@code EventFilters#json}); null for
+     * none. They AND with the event types and the job id.
+     */
+    public String filters;
 
     public boolean enabled;
 
@@ -77,8 +86,11 @@ public class Subscription extends PanacheEntityBase {
         return eventTypes == null ? Set.of() : Arrays.stream(eventTypes.split(",")).collect(Collectors.toSet());
     }
 
-    boolean wants(String type, String eventJobId) {
-        return (eventTypes == null || eventTypeSet().contains(type)) && (jobId == null || jobId.equals(eventJobId));
+    /** Whether the change goes to this subscription: its event types, its job and its filters all let it through. */
+    boolean wants(JobChanged change, FilteredEvent event, FilterCache filterCache) {
+        return (eventTypes == null || eventTypeSet().contains(change.type()))
+                && (jobId == null || jobId.equals(change.jobId()))
+                && filterCache.of(filters).matches(event);
     }
 
     /** The secrets that sign now: the current one, and the previous one during its overlap. */

@@ -1,12 +1,16 @@
 package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.egress.UrlGuard;
+import ai.sxwl.gateway.eventfilter.EventFilters;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.panache.common.Sort;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -63,20 +67,35 @@ public class SubscriptionResource {
      *
      * @param rateLimitPerSecond at most this many attempts a second to the URL (1-10000); absent for no limit, and 0
      *                           on PATCH removes the limit
+     * @param filters            CloudEvents Subscriptions API filters (exact, prefix, suffix, all, any, not) over the
+     *                           event's attributes and data paths (README, "Event filters"); they AND with eventTypes
+     *                           and jobId; absent for none, and [] on PATCH removes them
      */
     public record SubscriptionRequest(String url, List<String> eventTypes, String jobId, String description,
-                                      Boolean enabled, Integer rateLimitPerSecond) {
+                                      Boolean enabled, Integer rateLimitPerSecond, JsonNode filters) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SubscriptionView(String id, String url, List<String> eventTypes, String jobId, String description,
-                                   boolean enabled, String disabledReason, Integer rateLimitPerSecond,
-                                   Instant createdAt, Instant updatedAt, String secret) {
+    public record SubscriptionView(String id, String url, List<String> eventTypes, String jobId, JsonNode filters,
+                                   String description, boolean enabled, String disabledReason,
+                                   Integer rateLimitPerSecond, Instant createdAt, Instant updatedAt, String secret) {
+
+        /** Reads only what {@link EventFilters#json} wrote: no setting of the application's mapper matters. */
+        private static final ObjectMapper STORED = new ObjectMapper();
+
         static SubscriptionView of(Subscription s, String shownSecret) {
             return new SubscriptionView(s.id, s.url, s.eventTypes == null ? null
                     : s.eventTypeSet().stream().sorted().map(t -> CloudEvents.TYPE_PREFIX + t).toList(),
-                    s.jobId, s.description, s.enabled, s.disabledReason, s.rateLimitPerSecond, s.createdAt,
-                    s.updatedAt, shownSecret);
+                    s.jobId, storedFilters(s.filters), s.description, s.enabled, s.disabledReason,
+                    s.rateLimitPerSecond, s.createdAt, s.updatedAt, shownSecret);
+        }
+
+        private static JsonNode storedFilters(String json) {
+            try {
+                return json == null ? null : STORED.readTree(json);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Stored filters are not JSON", e);
+            }
         }
     }
 
@@ -90,6 +109,7 @@ public class SubscriptionResource {
         List<FieldError> errors = new ArrayList<>();
         String url = checkedUrl(request.url(), errors);
         String types = eventTypes(request.eventTypes(), errors);
+        EventFilters filters = request.filters() == null ? EventFilters.NONE : EventFilters.compile(request.filters(), "/filters", errors);
         checkOptional(request, errors);
         if (request.rateLimitPerSecond() != null && request.rateLimitPerSecond() == 0) {
             errors.add(new FieldError("rateLimitPerSecond", RATE_RULE));
@@ -111,6 +131,7 @@ public class SubscriptionResource {
         subscription.url = url;
         subscription.eventTypes = types;
         subscription.jobId = request.jobId();
+        subscription.filters = filters.json();
         subscription.description = request.description();
         subscription.enabled = request.enabled() == null || request.enabled();
         subscription.rateLimitPerSecond = request.rateLimitPerSecond();
@@ -137,7 +158,8 @@ public class SubscriptionResource {
     @PATCH
     @Path("/{id}")
     @Transactional
-    @Operation(summary = "Change url, event types, job filter, description, rate limit (0: none) or enabled")
+    @Operation(summary = "Change url, event types, job filter, filters ([]: none), description, rate limit (0: none)"
+            + " or enabled")
     public SubscriptionView patch(@RestPath String id, SubscriptionRequest request) {
         Subscription subscription = own(id);
         if (request == null) {
@@ -146,6 +168,7 @@ public class SubscriptionResource {
         List<FieldError> errors = new ArrayList<>();
         String url = request.url() == null ? null : checkedUrl(request.url(), errors);
         String types = request.eventTypes() == null ? null : eventTypes(request.eventTypes(), errors);
+        EventFilters filters = request.filters() == null ? null : EventFilters.compile(request.filters(), "/filters", errors);
         checkOptional(request, errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.invalid("The change breaks " + errors.size() + " rule(s).", errors));
@@ -161,6 +184,9 @@ public class SubscriptionResource {
         }
         if (request.jobId() != null) {
             subscription.jobId = request.jobId().isEmpty() ? null : request.jobId();
+        }
+        if (filters != null) {
+            subscription.filters = filters.json();
         }
         if (request.description() != null) {
             subscription.description = request.description();

@@ -212,7 +212,7 @@ class TenantFencesTest {
     static Stream<String> consoleForms() {
         return Stream.of("/console/deliveries/{id}/redeliver", "/console/deliveries/redeliver-dead",
                 "/console/dead-letters/resend", "/console/subscriptions", "/console/subscriptions/{id}/rotate",
-                "/console/subscriptions/{id}/enabled", "/console/sign-out");
+                "/console/subscriptions/{id}/enabled", "/console/subscriptions/{id}/filters", "/console/sign-out");
     }
 
     @ParameterizedTest(name = "POST {0} as B")
