@@ -256,6 +256,39 @@ class ConsoleSessionTest {
     }
 
     @Test
+    void aSubscriptionsFiltersAreShownAndEditedInTheConsoleAndABrokenOneIsRefusedAtItsPointer() {
+        String subscription = Api.as("globex").body(java.util.Map.of("url", "http://127.0.0.1:9/console-filters",
+                "enabled", false)).post("/api/subscriptions").then().statusCode(201).extract().path("id");
+        try {
+            String session = signIn("globex").getCookie(ConsoleSession.COOKIE);
+            String filters = "[{\"exact\": {\"labels.experiment\": \"exp-42\"}}]";
+            String page = RestAssured.given().cookie(ConsoleSession.COOKIE, session)
+                    .formParam("csrf", csrfOf(session)).formParam("filters", filters)
+                    .post("/console/subscriptions/" + subscription + "/filters").then().statusCode(200)
+                    .extract().asString();
+            assertTrue(page.contains("[{&quot;exact&quot;:{&quot;labels.experiment&quot;:&quot;exp-42&quot;}}]"), page);
+            Api.as("globex").get("/api/subscriptions/" + subscription).then()
+                    .body("filters[0].exact.'labels.experiment'", org.hamcrest.Matchers.equalTo("exp-42"));
+
+            String refused = RestAssured.given().cookie(ConsoleSession.COOKIE, session)
+                    .formParam("csrf", csrfOf(session)).formParam("filters", "[{\"any\": []}]")
+                    .post("/console/subscriptions/" + subscription + "/filters").then().statusCode(200)
+                    .extract().asString();
+            assertTrue(refused.contains("id=\"error\"") && refused.contains("/filters/0/any"), refused);
+            Api.as("globex").get("/api/subscriptions/" + subscription).then()
+                    .body("filters[0].exact.'labels.experiment'", org.hamcrest.Matchers.equalTo("exp-42"));
+
+            RestAssured.given().cookie(ConsoleSession.COOKIE, session).formParam("csrf", csrfOf(session))
+                    .formParam("filters", "").post("/console/subscriptions/" + subscription + "/filters").then()
+                    .statusCode(200);
+            Api.as("globex").get("/api/subscriptions/" + subscription).then()
+                    .body("filters", org.hamcrest.Matchers.nullValue());
+        } finally {
+            Api.as("globex").delete("/api/subscriptions/" + subscription).then().statusCode(204);
+        }
+    }
+
+    @Test
     void labelsFollowAcceptLanguage() {
         RestAssured.given().header("Accept-Language", "zh-CN,zh;q=0.9,en;q=0.8").get("/console/sign-in").then()
                 .statusCode(200).body(containsString("登录")).body(containsString("lang=\"zh\""));

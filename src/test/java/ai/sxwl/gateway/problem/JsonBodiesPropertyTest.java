@@ -54,7 +54,7 @@ class JsonBodiesPropertyTest {
         String subscription = as(TENANT).body("{\"url\": \"http://127.0.0.1:9/hook\", \"enabled\": false}")
                 .post("/api/subscriptions").then().statusCode(201).extract().path("id");
         List<String> subscriptionFields = List.of("url", "eventTypes", "jobId", "description", "enabled",
-                "rateLimitPerSecond");
+                "rateLimitPerSecond", "filters");
         List<Route> routes = List.of(
                 new Route("POST", "/api/subscriptions", subscriptionFields),
                 new Route("PATCH", "/api/subscriptions/" + subscription, subscriptionFields),
