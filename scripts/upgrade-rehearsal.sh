@@ -5,9 +5,12 @@
 # Kafka (both must be 0), the longest a callback waited and how long each migration held its locks; exits 1 when
 # anything was lost or refused.
 #
-#   scripts/upgrade-rehearsal.sh [REVISION]   the previous version: any git revision (default: the last release's
-#                                             commit recorded in CHANGELOG.md, "Commit: <id>")
-#   REHEARSAL_EVENTS=1000000                  older changes loaded into the database (set-based SQL)
+#   scripts/upgrade-rehearsal.sh [REVISION [EVENTS]]
+#                                             REVISION: the previous version, any git revision (default: the last
+#                                             release's commit recorded in CHANGELOG.md, "Commit: <id>"); EVENTS: the
+#                                             older changes loaded into the database (set-based SQL; default
+#                                             REHEARSAL_EVENTS, else 1000000)
+#   REHEARSAL_EVENTS=1000000                  the same as EVENTS
 #   REHEARSAL_STEADY_SECONDS=20               load before, between and after the steps
 #
 # The previous version is built in a temporary git worktree (kept under target/rehearsal/ for the next run); the
@@ -16,6 +19,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+EVENTS="${2:-${REHEARSAL_EVENTS:-1000000}}"
+[[ "$EVENTS" =~ ^[0-9]+$ ]] || { echo "EVENTS must be a number of older changes, not '$EVENTS'" >&2; exit 2; }
 PREVIOUS="${1:-$(sed -n 's/^Commit: \([0-9a-f]\{7,40\}\).*/\1/p' CHANGELOG.md | head -n 1)}"
 [ -n "$PREVIOUS" ] || { echo "no previous release: give a revision, or record one in CHANGELOG.md" >&2; exit 2; }
 PREVIOUS_SHA="$(git rev-parse --verify "$PREVIOUS^{commit}")"
@@ -51,6 +56,6 @@ java -Xmx768m \
   -Drehearsal.current-jar="$WORK/current/quarkus-run.jar" \
   -Drehearsal.previous-management="$PREVIOUS_MANAGEMENT" \
   -Drehearsal.previous="${PREVIOUS_SHA:0:12} ($PREVIOUS)" -Drehearsal.current="${CURRENT_SHA:0:12}" \
-  -Drehearsal.events="${REHEARSAL_EVENTS:-1000000}" -Drehearsal.steady-seconds="${REHEARSAL_STEADY_SECONDS:-20}" \
+  -Drehearsal.events="$EVENTS" -Drehearsal.steady-seconds="${REHEARSAL_STEADY_SECONDS:-20}" \
   @target/rehearsal.args ai.sxwl.gateway.production.UpgradeRehearsal 2>&1 \
   | grep --line-buffered -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/upgrade-rehearsal.log

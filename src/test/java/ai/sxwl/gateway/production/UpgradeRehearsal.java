@@ -20,14 +20,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The rolling-upgrade rehearsal (scripts/upgrade-rehearsal.sh builds the two jars; not part of the test suite), on
  * this machine: PostgreSQL (a database of its own), a Kafka broker process and the SXWL simulator, as the production
- * tests run them. Two replicas of the previous release take a steady load of callbacks (for jobs that ended upstream,
- * on the shared route, round robin, as a load balancer sends them) on a database loaded with
- * {@code rehearsal.events} older changes; the current release's {@code migrate} command runs beside them; then each
- * replica in turn is replaced by one of the current release (started and ready first, then the old one leaves the
- * rotation and stops gracefully, as a Kubernetes rolling update with maxSurge 1 does). It prints the non-200 answers,
- * the acknowledged callbacks whose outcome never reached Kafka, the longest a callback waited (overall, during the
- * migration, during the replica swaps), and how long each migration held its locks (the run time of its
- * transaction, as Flyway reports it).
+ * tests run them. Two replicas of the previous release take a steady load, round robin as a load balancer sends it:
+ * success callbacks on the shared untokened route for jobs that upstream knows and that ended there (with
+ * trust-untokened off, as shipped: each is kept as a receipt and confirmed by {@code job_status}), and submits through
+ * the proxy whose jobs call back on their tokened route; on a database loaded with {@code rehearsal.events} older
+ * changes. The current release's {@code migrate} command runs beside them; then each replica in turn is replaced by
+ * one of the current release (started and ready first, then the old one leaves the rotation and stops gracefully, as
+ * a Kubernetes rolling update with maxSurge 1 does). It prints the non-200 answers, the acknowledged requests whose
+ * outcome never reached Kafka (with what the database holds of them), the longest a request waited (overall, during
+ * the migration, during the replica swaps), and how long each migration held its locks (the run time of its
+ * transaction, as Flyway reports it). The replicas run with the shipped waits (callback max-wait, pool, upstream
+ * timeouts) and the tests' quick polling schedule.
  * <p>
  * System properties: {@code rehearsal.previous-jar}, {@code rehearsal.current-jar}, {@code rehearsal.events} (default
  * 1,000,000), {@code rehearsal.steady-seconds} (load before, between and after the steps; default 20),
@@ -69,7 +72,8 @@ public final class UpgradeRehearsal {
         List<GatewayProcess> replicas = new CopyOnWriteArrayList<>(List.of(first, second));
         List<String> migrations;
         int migrateExit;
-        Load load = new Load(replicas, SENDERS, Load.Kind.UNTOKENED_CALLBACK);
+        Load load = new Load(replicas, SENDERS, Load.Kind.UNTOKENED_CALLBACK, Load.Kind.SUBMIT_CALLED_BACK);
+        long loadStarted = System.nanoTime();
         try {
             pause(steady);
             GatewayProcess migrator = replica(stack, currentJar);
@@ -106,18 +110,26 @@ public final class UpgradeRehearsal {
         System.out.println();
         System.out.printf("== upgrade rehearsal: %s -> %s, %,d older changes in the database%n", previous, current,
                 rows);
-        System.out.printf("callbacks sent:                          %,d%n", sent.size());
+        System.out.printf("requests sent:                           %,d (shared-route callbacks and submits)%n",
+                sent.size());
         System.out.printf("non-200 answers:                         %d%n", failed.size());
-        failed.stream().limit(5).forEach(s -> System.out.printf("    %s %s%n", s.status(),
-                s.failure() == null ? "" : s.failure().toString()));
-        System.out.printf("acknowledged callbacks missing on Kafka: %d of %,d%n", missing.size(), acknowledged.size());
+        failed.stream().limit(5).forEach(s -> System.out.printf("    %s %s %s%n", s.status(),
+                when(s, loadStarted), s.failure() == null ? "" : s.failure().toString()));
+        System.out.printf("acknowledged requests missing on Kafka:  %d of %,d%n", missing.size(), acknowledged.size());
         for (String job : missing.subList(0, Math.min(5, missing.size()))) {
             System.out.println("    " + job + " " + jobState(jdbcUrl, job));
         }
+        // Callbacks are what SXWL never retries; a submit's wait includes its call upstream.
+        List<Load.Sent> callbacks = sent.stream().filter(s -> s.kind() == Load.Kind.UNTOKENED_CALLBACK).toList();
+        List<Load.Sent> submits = sent.stream().filter(s -> s.kind() != Load.Kind.UNTOKENED_CALLBACK).toList();
         System.out.printf("longest a callback waited:               %d ms (p99 %d ms, median %d ms)%n",
-                longest(sent, 0, Long.MAX_VALUE), percentile(sent, 0.99), percentile(sent, 0.5));
+                longest(callbacks, 0, Long.MAX_VALUE), percentile(callbacks, 0.99), percentile(callbacks, 0.5));
+        callbacks.stream().max(Comparator.comparingLong(s -> s.endedNanos() - s.startedNanos()))
+                .ifPresent(s -> System.out.printf("    the longest: %s%n", when(s, loadStarted)));
         windows.forEach((name, window) -> System.out.printf("    during the %-20s %d ms%n", name + ":",
-                longest(sent, window[0], window[1])));
+                longest(callbacks, window[0], window[1])));
+        System.out.printf("longest a submit waited:                 %d ms (p99 %d ms; with its call upstream)%n",
+                longest(submits, 0, Long.MAX_VALUE), percentile(submits, 0.99));
         System.out.println("migrate (exit " + migrateExit + "), each migration's transaction (its locks held):");
         migrations.forEach(line -> System.out.println("    " + line));
         return failed.size() + missing.size() + (migrateExit == 0 ? 0 : 1);
@@ -126,6 +138,24 @@ public final class UpgradeRehearsal {
     private GatewayProcess replica(ProductionStack stack, Path jar) throws Exception {
         GatewayProcess replica = stack.replica();
         replica.jar = jar;
+        System.out.printf("  %s: log %s%n", jar.equals(previousJar) ? "previous" : "current", replica.log());
+        // Why a poll failed (a missing outcome's story) is logged at DEBUG by both releases.
+        replica.environment.put("QUARKUS_LOG_CATEGORY__AI_SXWL_GATEWAY_RECONCILE__LEVEL", "DEBUG");
+        // The shipped waits, not the production tests' shortened ones: whether a callback is answered 503 (max-wait,
+        // a pool connection) and whether a slow upstream counts as a failed confirmation (the upstream timeouts, the
+        // circuit breaker they trip) is what the rehearsal measures. On this shared 2-core machine the simulator,
+        // in the rehearsal's JVM, took over 2 s to answer: with the tests' 2 s read timeout a 0.5.0 replica gave up
+        // an unconfirmed job after five failed polls in 16 s, before the migration had even started.
+        replica.environment.put("GATEWAY_CALLBACK_MAX_WAIT", "5s");
+        replica.environment.put("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "5s");
+        replica.environment.put("GATEWAY_UPSTREAM_CONNECT_TIMEOUT", "5s");
+        replica.environment.put("GATEWAY_UPSTREAM_READ_TIMEOUT", "30s");
+        if (jar.equals(previousJar)) {
+            // The README's step before a rolling update from 0.5.0: its pool prepares no statement on the server, so
+            // V10's new columns do not fail its inserts (0.5.0 reads generated ids back with RETURNING *).
+            replica.environment.computeIfPresent("QUARKUS_DATASOURCE_JDBC_URL",
+                    (name, url) -> url + (url.contains("?") ? "&" : "?") + "prepareThreshold=0");
+        }
         return jar.equals(previousJar) ? replica.withManagementInterface(previousManagement) : replica;
     }
 
@@ -183,16 +213,29 @@ public final class UpgradeRehearsal {
                      + " (SELECT COUNT(*) FROM kafka_outbox o WHERE o.record_key = j.job_id) AS unpublished"
                      + " FROM job j WHERE job_id = ?")) {
             select.setString(1, jobId);
+            StringBuilder state = new StringBuilder();
             try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return "(no job row)";
+                if (row.next()) {
+                    for (int c = 1; c <= row.getMetaData().getColumnCount(); c++) {
+                        state.append(row.getMetaData().getColumnLabel(c)).append('=').append(row.getObject(c))
+                                .append(' ');
+                    }
+                } else {
+                    state.append("(no job row) ");
                 }
-                StringBuilder state = new StringBuilder();
-                for (int c = 1; c <= row.getMetaData().getColumnCount(); c++) {
-                    state.append(row.getMetaData().getColumnLabel(c)).append('=').append(row.getObject(c)).append(' ');
-                }
-                return state.toString().trim();
             }
+            try (java.sql.PreparedStatement receipts = db.prepareStatement("SELECT route, outcome, note, received_at"
+                    + " FROM callback_receipt WHERE job_id = ? ORDER BY id")) {
+                receipts.setString(1, jobId);
+                try (ResultSet receipt = receipts.executeQuery()) {
+                    while (receipt.next()) {
+                        state.append("receipt: ").append(receipt.getString(1)).append(' ').append(receipt.getString(2))
+                                .append(" \"").append(receipt.getString(3)).append("\" at ")
+                                .append(receipt.getObject(4)).append("; ");
+                    }
+                }
+            }
+            return state.toString().trim();
         } catch (java.sql.SQLException e) {
             return "(" + e.getMessage() + ")";
         }
@@ -212,6 +255,16 @@ public final class UpgradeRehearsal {
             }
         } while (!missing.isEmpty() && System.nanoTime() < deadline);
         return missing;
+    }
+
+    /** When a request was sent (seconds into the load), during which step, to which replica, what it was. */
+    private String when(Load.Sent sent, long loadStarted) {
+        String step = windows.entrySet().stream()
+                .filter(w -> sent.endedNanos() >= w.getValue()[0] && sent.startedNanos() <= w.getValue()[1])
+                .map(Map.Entry::getKey).findFirst().orElse("no step");
+        return String.format("%s at +%.1f s (%s), %d ms, job %s", sent.kind(),
+                (sent.startedNanos() - loadStarted) / 1e9, step,
+                (sent.endedNanos() - sent.startedNanos()) / 1_000_000, sent.jobId());
     }
 
     /** The longest wait of a request that was under way at some time within [from, to]. */
