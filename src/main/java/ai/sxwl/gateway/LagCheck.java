@@ -1,7 +1,6 @@
 package ai.sxwl.gateway;
 
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 
@@ -20,11 +19,11 @@ public abstract class LagCheck implements HealthCheck {
     private final String name;
     private final Duration alert;
 
-    protected LagCheck(String name, Duration alert, String gauge, String description, MeterRegistry registry) {
+    protected LagCheck(String name, Duration alert, String gauge, String description, ApplicationGauges gauges) {
         this.name = name;
         this.alert = alert;
-        Gauge.builder(gauge, this, check -> check.current().toMillis() / 1000.0).description(description + FROM_DATABASE)
-                .register(registry);
+        gauges.register(Gauge.builder(gauge, this, check -> check.current().toMillis() / 1000.0)
+                .description(description + FROM_DATABASE));
     }
 
     /** The lag now; zero when nothing waits. */

@@ -1,9 +1,9 @@
 package ai.sxwl.gateway.callback;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,10 +53,10 @@ public class CallbackWriter implements GracefulStop {
         return thread;
     });
 
-    CallbackWriter(CallbackInbox inbox, CallbackConfig config, MeterRegistry registry) {
+    CallbackWriter(CallbackInbox inbox, CallbackConfig config, ApplicationGauges gauges) {
         this.inbox = inbox;
-        Gauge.builder("gateway.callbacks.queued", queued, AtomicInteger::get)
-                .description("Callbacks received and waiting for their writer to store them").register(registry);
+        gauges.register(Gauge.builder("gateway.callbacks.queued", queued, AtomicInteger::get)
+                .description("Callbacks received and waiting for their writer to store them"));
         this.batchSize = config.batchSize();
         this.maxQueued = config.maxQueued();
         this.maxWaitNanos = config.maxWait().toNanos();

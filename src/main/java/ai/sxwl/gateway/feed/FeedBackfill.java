@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.feed;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.DependencyHealth;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.inject.Default;
@@ -41,11 +41,10 @@ public class FeedBackfill implements HealthCheck {
     private final AtomicLong remaining = new AtomicLong(UNKNOWN);
     private volatile boolean finished;
 
-    FeedBackfill(MeterRegistry registry) {
-        Gauge.builder("gateway.feed.backfill.remaining", this, backfill -> backfill.finished ? 0
+    FeedBackfill(ApplicationGauges gauges) {
+        gauges.register(Gauge.builder("gateway.feed.backfill.remaining", this, backfill -> backfill.finished ? 0
                         : Math.max(0, backfill.remaining.get()))
-                .description("Changes from before the events feed still waiting for their feed position")
-                .register(registry);
+                .description("Changes from before the events feed still waiting for their feed position"));
     }
 
     /** As of the last pass: no change from before the feed waits. */

@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.publish;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.DependencyHealth;
 import ai.sxwl.gateway.LagCheck;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
@@ -25,9 +25,9 @@ public class OutboxLag extends LagCheck {
 
     private final EntityManager em;
 
-    OutboxLag(EntityManager em, OutboxConfig config, MeterRegistry registry) {
+    OutboxLag(EntityManager em, OutboxConfig config, ApplicationGauges gauges) {
         super("outbox-lag", config.lagAlert(), "gateway.outbox.lag.seconds",
-                "Age of the oldest Kafka record not yet published", registry);
+                "Age of the oldest Kafka record not yet published", gauges);
         this.em = em;
     }
 

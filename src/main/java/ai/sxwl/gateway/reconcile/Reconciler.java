@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.Tracing;
@@ -11,7 +12,6 @@ import ai.sxwl.gateway.upstream.UpstreamConfig;
 import ai.sxwl.gateway.upstream.UpstreamException;
 import ai.sxwl.gateway.upstream.UpstreamJobStatus;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
@@ -60,7 +60,7 @@ public class Reconciler implements GracefulStop {
 
     @Inject
     Reconciler(ReconcileConfig config, JobClaims claims, PollRecorder recorder, SxwlClient upstream,
-               TenantRegistry tenants, UpstreamConfig upstreamConfig, Tracing tracing, MeterRegistry registry) {
+               TenantRegistry tenants, UpstreamConfig upstreamConfig, Tracing tracing, ApplicationGauges gauges) {
         this.config = config;
         this.tracer = tracing.tracer();
         this.claims = claims;
@@ -78,8 +78,8 @@ public class Reconciler implements GracefulStop {
             thread.setDaemon(true);
             return thread;
         });
-        Gauge.builder("gateway.reconcile.in.flight", inFlight, AtomicInteger::get)
-                .description("Upstream polls in flight on this replica").register(registry);
+        gauges.register(Gauge.builder("gateway.reconcile.in.flight", inFlight, AtomicInteger::get)
+                .description("Upstream polls in flight on this replica"));
     }
 
     void start(@Observes StartupEvent event) {

@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.upstream;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.DependencyHealth;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +21,11 @@ public class UpstreamHealthCheck implements HealthCheck {
 
     private final SxwlClient client;
 
-    UpstreamHealthCheck(SxwlClient client, MeterRegistry registry) {
+    UpstreamHealthCheck(SxwlClient client, ApplicationGauges gauges) {
         this.client = client;
-        Gauge.builder("gateway.upstream.reachable", client,
+        gauges.register(Gauge.builder("gateway.upstream.reachable", client,
                         c -> c.lastCall() == null || c.lastCall().reachable() ? 1 : 0)
-                .description("1 when the last upstream call got an HTTP answer (or none was made yet), else 0")
-                .register(registry);
+                .description("1 when the last upstream call got an HTTP answer (or none was made yet), else 0"));
     }
 
     @Override

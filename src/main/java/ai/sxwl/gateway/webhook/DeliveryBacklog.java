@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.DependencyHealth;
 import ai.sxwl.gateway.LagCheck;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.inject.Singleton;
@@ -23,9 +23,9 @@ public class DeliveryBacklog extends LagCheck {
 
     private final DeliveryRecorder recorder;
 
-    DeliveryBacklog(DeliveryRecorder recorder, WebhooksConfig config, MeterRegistry registry) {
+    DeliveryBacklog(DeliveryRecorder recorder, WebhooksConfig config, ApplicationGauges gauges) {
         super("webhook-backlog", config.backlogAlert(), "gateway.webhook.backlog.seconds",
-                "How long the longest-waiting sendable delivery has been due", registry);
+                "How long the longest-waiting sendable delivery has been due", gauges);
         this.recorder = recorder;
     }
 

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.GracefulStop;
 import ai.sxwl.gateway.BackgroundLoop;
 import ai.sxwl.gateway.egress.UrlGuard;
@@ -55,7 +56,7 @@ public class DeliveryDispatcher implements GracefulStop {
     });
 
     DeliveryDispatcher(DeliveryRecorder recorder, Endpoints endpoints, UrlGuard guard, WebhookSender sender,
-                       WebhooksConfig config, AttemptSpans spans, MeterRegistry registry) {
+                       WebhooksConfig config, AttemptSpans spans, MeterRegistry registry, ApplicationGauges gauges) {
         this.recorder = recorder;
         this.endpoints = endpoints;
         this.guard = guard;
@@ -66,8 +67,8 @@ public class DeliveryDispatcher implements GracefulStop {
         this.lease = config.dnsTimeout().plus(config.timeout()).plus(RECORDING_MARGIN).plus(RECORDING_MARGIN);
         this.latency = Timer.builder("gateway.webhook.attempt.latency").description("One delivery attempt")
                 .publishPercentileHistogram().register(registry);
-        Gauge.builder("gateway.webhook.in.flight", inFlight, AtomicInteger::get)
-                .description("Webhook attempts in flight on this replica").register(registry);
+        gauges.register(Gauge.builder("gateway.webhook.in.flight", inFlight, AtomicInteger::get)
+                .description("Webhook attempts in flight on this replica"));
     }
 
     void start(@Observes StartupEvent event) {

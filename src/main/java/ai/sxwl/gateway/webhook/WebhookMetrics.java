@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.ApplicationGauges;
 import ai.sxwl.gateway.LagCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,14 +31,14 @@ public class WebhookMetrics {
     private final MultiGauge dead;
     private final AtomicLong disabled = new AtomicLong();
 
-    WebhookMetrics(EntityManager em, MeterRegistry registry) {
+    WebhookMetrics(EntityManager em, MeterRegistry registry, ApplicationGauges gauges) {
         this.em = em;
         this.pending = MultiGauge.builder("gateway.webhook.deliveries.pending")
                 .description("Deliveries not yet delivered (pending or retrying)" + LagCheck.FROM_DATABASE).register(registry);
         this.dead = MultiGauge.builder("gateway.webhook.deliveries.dead")
                 .description("Deliveries given up on" + LagCheck.FROM_DATABASE).register(registry);
-        Gauge.builder("gateway.webhook.endpoints.disabled", disabled, AtomicLong::get)
-                .description("Subscriptions disabled" + LagCheck.FROM_DATABASE).register(registry);
+        gauges.register(Gauge.builder("gateway.webhook.endpoints.disabled", disabled, AtomicLong::get)
+                .description("Subscriptions disabled" + LagCheck.FROM_DATABASE));
     }
 
     @Scheduled(every = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -7,7 +7,7 @@ import ai.sxwl.gateway.testing.SxwlSimulator;
 import ai.sxwl.gateway.tenant.TenantRegistry;
 import ai.sxwl.gateway.upstream.SxwlClient;
 import ai.sxwl.gateway.upstream.UpstreamConfig;
-import io.micrometer.core.instrument.MeterRegistry;
+import ai.sxwl.gateway.ApplicationGauges;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -57,7 +57,7 @@ class ReconcilerLoadTest {
     Tracing tracing;
 
     @Inject
-    MeterRegistry registry;
+    ApplicationGauges gauges;
 
     @Test
     void fiveHundredDueJobsNeverExceedTheRateCap() {
@@ -88,7 +88,7 @@ class ReconcilerLoadTest {
         jobs.insertRunning(open, "acme", Instant.now());
         // A second reconciler, as another replica would run it, beside the application's own.
         Reconciler second = new Reconciler(config, claims, recorder, upstream, tenants, upstreamConfig, tracing,
-                registry);
+                gauges);
         AtomicBoolean running = new AtomicBoolean(true);
         CompletableFuture<Void> loop = CompletableFuture.runAsync(() -> {
             while (running.get()) {
