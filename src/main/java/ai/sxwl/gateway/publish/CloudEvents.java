@@ -38,10 +38,12 @@ public class CloudEvents {
     private static final String NO_LABELS = "{}";
 
     private final ObjectWriter writer;
+    private final ObjectWriter operationWriter;
     private final ObjectMapper mapper;
 
     CloudEvents(ObjectMapper mapper) {
         this.writer = mapper.writerFor(Envelope.class);
+        this.operationWriter = mapper.writerFor(OperationEnvelope.class);
         this.mapper = mapper;
     }
 
@@ -73,6 +75,33 @@ public class CloudEvents {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the CloudEvent of " + eventId(change), e);
         }
+    }
+
+    /** An operational event as a CloudEvent (schema/operational-event.schema.json); its subject is the subscription. */
+    public String toJson(OperationalEvent event) {
+        OperationEnvelope envelope = new OperationEnvelope("1.0", event.id(), SOURCE, event.type().wire(),
+                event.subscriptionId(), timestamp(event.occurredAt()), "application/json", event.subscriptionId(),
+                new OperationData(event.tenant(), event.subscriptionId(), event.reason(), event.jobId(),
+                        event.deliveredEvent(), event.messageId()));
+        try {
+            return operationWriter.writeValueAsString(envelope);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the CloudEvent of " + event.id(), e);
+        }
+    }
+
+    /** What filters read of an operational event: its attributes; it has none of the job events' data paths. */
+    public FilteredEvent filterView(OperationalEvent event) {
+        return name -> switch (name) {
+            case "specversion" -> "1.0";
+            case "id" -> event.id();
+            case "source" -> SOURCE;
+            case "type" -> event.type().wire();
+            case "subject", "partitionkey" -> event.subscriptionId();
+            case "time" -> timestamp(event.occurredAt());
+            case "datacontenttype" -> "application/json";
+            default -> null;
+        };
     }
 
     /**
@@ -160,6 +189,19 @@ public class CloudEvents {
     record Envelope(String specversion, String id, String source, String type, String subject, String time,
                     String datacontenttype, String partitionkey, String sequence,
                     @JsonInclude(JsonInclude.Include.NON_NULL) String traceparent, Data data) {
+    }
+
+    @JsonPropertyOrder({"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "partitionkey",
+            "data"})
+    record OperationEnvelope(String specversion, String id, String source, String type, String subject, String time,
+                             String datacontenttype, String partitionkey, OperationData data) {
+    }
+
+    /** Absent members are left out: a disabling has no job, a dead delivery no reason. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"tenant", "subscriptionId", "reason", "jobId", "eventId", "webhookId"})
+    record OperationData(String tenant, String subscriptionId, String reason, String jobId,
+                         String eventId, String webhookId) {
     }
 
     @JsonPropertyOrder({"jobId", "status", "previousStatus", "upstreamStatus", "modelUrl", "modelUrlExpiresAt",

@@ -17,9 +17,11 @@ import java.io.UncheckedIOException;
 public class EventContractResource {
 
     static final String JOB_EVENT_SCHEMA = "/schema/job-event.schema.json";
+    static final String OPERATIONAL_EVENT_SCHEMA = "/schema/operational-event.schema.json";
     private static final String ASYNCAPI = "/schema/asyncapi.json";
 
     private final byte[] jobEventSchema = read(JOB_EVENT_SCHEMA);
+    private final byte[] operationalEventSchema = read(OPERATIONAL_EVENT_SCHEMA);
     private final byte[] asyncApi = read(ASYNCAPI);
 
     @GET
@@ -28,6 +30,14 @@ public class EventContractResource {
     @Operation(summary = "The JSON Schema (2020-12) of the job event CloudEvent and its data")
     public byte[] jobEvent() {
         return jobEventSchema;
+    }
+
+    @GET
+    @Path("/operational-event.json")
+    @Produces("application/schema+json")
+    @Operation(summary = "The JSON Schema (2020-12) of the tenants' operational events (webhook disabled, enabled, dead)")
+    public byte[] operationalEvent() {
+        return operationalEventSchema;
     }
 
     @GET

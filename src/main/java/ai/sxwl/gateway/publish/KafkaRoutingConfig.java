@@ -16,6 +16,13 @@ public interface KafkaRoutingConfig {
     String topic();
 
     /**
+     * The topic of the tenants' operational events (a subscription disabled or enabled, a delivery dead), keyed by
+     * the subscription id: apart from the job events, so that a job-event consumer never sees them.
+     */
+    @WithDefault("sxwl.gateway.operations")
+    String operationsTopic();
+
+    /**
      * Extra routes by name, e.g. {@code gateway.kafka.routes.registry.topic=models} with
      * {@code gateway.kafka.routes.registry.event-types=succeeded}: a copy of each matching event goes to that topic.
      */

@@ -265,9 +265,13 @@ public class DeliveryFanOut implements GracefulStop {
 
     /** The same (event, target) always gives the same webhook-id. */
     private static String messageId(JobChanged change, String targetKey) {
+        return messageId(CloudEvents.eventId(change), targetKey);
+    }
+
+    static String messageId(String eventId, String targetKey) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-                    (CloudEvents.eventId(change) + "|" + targetKey).getBytes(StandardCharsets.UTF_8));
+                    (eventId + "|" + targetKey).getBytes(StandardCharsets.UTF_8));
             return "msg_" + HexFormat.of().formatHex(digest, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -2,6 +2,8 @@ package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.Database;
 import ai.sxwl.gateway.RetryAfter;
+import ai.sxwl.gateway.publish.OperationalEvent;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -30,10 +32,12 @@ public class DeliveryRecorder {
     private final EntityManager em;
     private final WebhooksConfig config;
     private final String dueQuery;
+    private final Event<OperationalEvent> operations;
 
-    DeliveryRecorder(EntityManager em, WebhooksConfig config, Database database) {
+    DeliveryRecorder(EntityManager em, WebhooksConfig config, Database database, Event<OperationalEvent> operations) {
         this.em = em;
         this.config = config;
+        this.operations = operations;
         // A delivery waits while an earlier change of its job to the same target is not settled yet.
         this.dueQuery = "SELECT d.id FROM webhook_delivery d WHERE " + CLAIMABLE
                 + " ORDER BY d.next_attempt_at LIMIT ?2"
@@ -142,6 +146,7 @@ public class DeliveryRecorder {
         if (result.gone()) {
             delivery.state = DeliveryState.DEAD;
             delivery.nextAttemptAt = null;
+            announceDead(delivery, at);
             if (subscription != null) {
                 disable(subscription, "the endpoint answered 410 Gone", at);
             }
@@ -152,6 +157,7 @@ public class DeliveryRecorder {
         if (delivery.attempts > schedule.size()) {
             delivery.state = DeliveryState.DEAD;
             delivery.nextAttemptAt = null;
+            announceDead(delivery, at);
         } else {
             delivery.state = DeliveryState.FAILED;
             delivery.nextAttemptAt = at.plus(delay(schedule.get(delivery.attempts - 1), result));
@@ -175,6 +181,19 @@ public class DeliveryRecorder {
         subscription.updatedAt = at;
         em.createNativeQuery("INSERT INTO endpoint_disabled (subscription_id, reason, disabled_at) VALUES (?1, ?2, ?3)")
                 .setParameter(1, subscription.id).setParameter(2, reason).setParameter(3, at).executeUpdate();
+        operations.fire(new OperationalEvent(OperationalEvent.Type.SUBSCRIPTION_DISABLED, subscription.tenant,
+                subscription.id, reason, null, null, null, at));
+    }
+
+    /**
+     * A subscription's delivery went dead: its tenant hears of it. Not for a job's own callback URL (no subscription
+     * to name), nor for an operational event's delivery, which would echo between two failing endpoints.
+     */
+    private void announceDead(Delivery delivery, Instant at) {
+        if (delivery.subscriptionId != null && OperationalEvent.Type.fromWire(delivery.eventType).isEmpty()) {
+            operations.fire(new OperationalEvent(OperationalEvent.Type.DELIVERY_DEAD, delivery.tenant,
+                    delivery.subscriptionId, null, delivery.jobId, delivery.eventId, delivery.messageId, at));
+        }
     }
 
     /** The scheduled delay with ±20% jitter, or longer when a 429/503 asked for it with Retry-After. */

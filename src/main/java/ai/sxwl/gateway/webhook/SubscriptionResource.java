@@ -6,12 +6,14 @@ import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.publish.CloudEvents;
+import ai.sxwl.gateway.publish.OperationalEvent;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.event.Event;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -31,6 +33,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,8 +57,11 @@ public class SubscriptionResource {
     private final UrlGuard guard;
     private final WebhooksConfig config;
     private final DeliveryDispatcher dispatcher;
+    private final Event<OperationalEvent> operations;
 
-    SubscriptionResource(CurrentTenant tenant, UrlGuard guard, WebhooksConfig config, DeliveryDispatcher dispatcher) {
+    SubscriptionResource(CurrentTenant tenant, UrlGuard guard, WebhooksConfig config, DeliveryDispatcher dispatcher,
+                         Event<OperationalEvent> operations) {
+        this.operations = operations;
         this.tenant = tenant;
         this.guard = guard;
         this.config = config;
@@ -85,9 +91,14 @@ public class SubscriptionResource {
 
         static SubscriptionView of(Subscription s, String shownSecret) {
             return new SubscriptionView(s.id, s.url, s.eventTypes == null ? null
-                    : s.eventTypeSet().stream().sorted().map(t -> CloudEvents.TYPE_PREFIX + t).toList(),
+                    : s.eventTypeSet().stream().map(SubscriptionView::fullType).sorted().toList(),
                     s.jobId, storedFilters(s.filters), s.description, s.enabled, s.disabledReason,
                     s.rateLimitPerSecond, s.createdAt, s.updatedAt, shownSecret);
+        }
+
+        /** Job event types are stored by their short names, operational ones by their full names. */
+        private static String fullType(String stored) {
+            return CloudEvents.SHORT_TYPES.contains(stored) ? CloudEvents.TYPE_PREFIX + stored : stored;
         }
 
         private static JsonNode storedFilters(String json) {
@@ -199,6 +210,8 @@ public class SubscriptionResource {
             if (subscription.enabled) {
                 subscription.disabledReason = null;
                 subscription.failingSince = null;
+                operations.fire(new OperationalEvent(OperationalEvent.Type.SUBSCRIPTION_ENABLED, subscription.tenant,
+                        subscription.id, null, null, null, null, now));
                 // Deliveries parked while it was disabled go out now.
                 Delivery.update("nextAttemptAt = ?1 where subscriptionId = ?2 and state in ?3", now, id,
                         List.of(DeliveryState.PENDING, DeliveryState.FAILED));
@@ -253,9 +266,11 @@ public class SubscriptionResource {
         Set<String> shortTypes = new LinkedHashSet<>();
         for (String type : types) {
             String shortType = CloudEvents.shortType(type);
-            if (!CloudEvents.SHORT_TYPES.contains(shortType)) {
+            if (!CloudEvents.SHORT_TYPES.contains(shortType) && OperationalEvent.Type.fromWire(type).isEmpty()) {
                 errors.add(new FieldError("eventTypes", "unknown type " + type + "; known: ai.sxwl.job."
-                        + String.join("|", CloudEvents.SHORT_TYPES.stream().sorted().toList())));
+                        + String.join("|", CloudEvents.SHORT_TYPES.stream().sorted().toList()) + ", and the"
+                        + " operational " + String.join(", ", Arrays.stream(OperationalEvent.Type.values())
+                        .map(OperationalEvent.Type::wire).toList())));
             }
             shortTypes.add(shortType);
         }

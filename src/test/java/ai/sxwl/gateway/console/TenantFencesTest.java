@@ -140,6 +140,7 @@ class TenantFencesTest {
                 new Call("POST", "/api/userJob/job_status", "{\"job_id\": \"{jobId}\"}", Expect.OWN),
                 new Call("POST", "/api/userJob/job_del", "{\"job_id\": \"{jobId}\"}", Expect.OWN),
                 new Call("GET", "/api/schema/job-event.json", null, Expect.OWN),
+                new Call("GET", "/api/schema/operational-event.json", null, Expect.OWN),
                 new Call("GET", "/api/schema/asyncapi.json", null, Expect.OWN));
     }
 

@@ -62,6 +62,11 @@ class RouteFiltersConfigTest {
             }
 
             @Override
+            public String operationsTopic() {
+                return "sxwl.gateway.operations";
+            }
+
+            @Override
             public Map<String, Route> routes() {
                 return Map.of("alerts", route);
             }

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * Reads a topic from the beginning with a real KafkaConsumer, in the background, and keeps every
@@ -25,8 +27,13 @@ public final class EventsTopic {
     private final Map<String, List<ConsumerRecord<String, String>>> byKey = new ConcurrentHashMap<>();
     /** Records that do not match the published event schema, by key: a test that reads them fails. */
     private final Map<String, String> violations = new ConcurrentHashMap<>();
+    private final String schemaName;
+    private final Function<String, Optional<String>> schema;
 
-    private EventsTopic(String bootstrapServers, String topic) {
+    private EventsTopic(String bootstrapServers, String topic, String schemaName,
+                        Function<String, Optional<String>> schema) {
+        this.schemaName = schemaName;
+        this.schema = schema;
         Thread poller = new Thread(() -> poll(bootstrapServers, topic), "test-consumer-" + topic);
         poller.setDaemon(true);
         poller.start();
@@ -34,7 +41,14 @@ public final class EventsTopic {
 
     /** The reader of this topic of this cluster, started on first use. */
     public static EventsTopic of(String bootstrapServers, String topic) {
-        return TOPICS.computeIfAbsent(bootstrapServers + "/" + topic, k -> new EventsTopic(bootstrapServers, topic));
+        return TOPICS.computeIfAbsent(bootstrapServers + "/" + topic, k -> new EventsTopic(bootstrapServers, topic,
+                JobEventSchema.RESOURCE, JobEventSchema::violation));
+    }
+
+    /** The reader of a topic of operational events, validated against their schema. */
+    public static EventsTopic ofOperations(String bootstrapServers, String topic) {
+        return TOPICS.computeIfAbsent(bootstrapServers + "/" + topic, k -> new EventsTopic(bootstrapServers, topic,
+                JobEventSchema.OPERATIONAL_RESOURCE, JobEventSchema::operationalViolation));
     }
 
     /**
@@ -44,7 +58,7 @@ public final class EventsTopic {
     public List<ConsumerRecord<String, String>> records(String key) {
         String violation = violations.get(key);
         if (violation != null) {
-            throw new AssertionError("An event of " + key + " does not match schema/job-event.schema.json: " + violation);
+            throw new AssertionError("An event of " + key + " does not match " + schemaName + ": " + violation);
         }
         return new ArrayList<>(byKey.getOrDefault(key, List.of()));
     }
@@ -61,7 +75,7 @@ public final class EventsTopic {
             consumer.subscribe(List.of(topic));
             while (true) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    JobEventSchema.violation(record.value())
+                    schema.apply(record.value())
                             .ifPresent(violation -> violations.putIfAbsent(record.key(), violation));
                     byKey.computeIfAbsent(record.key(), k -> new CopyOnWriteArrayList<>()).add(record);
                 }

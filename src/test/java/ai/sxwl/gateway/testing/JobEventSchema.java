@@ -13,13 +13,16 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
-/** The published JSON Schema of the job event (src/main/resources/schema), as a validator that checks formats too. */
+/**
+ * The published JSON Schema of the job event (src/main/resources/schema), and of the operational event, as validators
+ * that check formats too.
+ */
 public final class JobEventSchema {
 
     public static final String RESOURCE = "/schema/job-event.schema.json";
-    private static final Validator VALIDATOR = Validator.Companion.create(
-            new SchemaLoader(new JsonParser(text()).parse()).load(),
-            ValidatorConfig.Companion.builder().validateFormat(FormatValidationPolicy.ALWAYS).build());
+    public static final String OPERATIONAL_RESOURCE = "/schema/operational-event.schema.json";
+    private static final Validator VALIDATOR = validator(RESOURCE);
+    private static final Validator OPERATIONAL_VALIDATOR = validator(OPERATIONAL_RESOURCE);
 
     private JobEventSchema() {
     }
@@ -28,9 +31,18 @@ public final class JobEventSchema {
      * Why this event does not match the schema, or empty when it does. Synchronized: a json-sKema validator keeps
      * state while it walks a schema (two topic readers at once broke it), and validating is cheap.
      */
-    public static synchronized Optional<String> violation(String eventJson) {
+    public static Optional<String> violation(String eventJson) {
+        return violation(VALIDATOR, eventJson);
+    }
+
+    /** Why this operational event does not match its schema, or empty when it does. */
+    public static Optional<String> operationalViolation(String eventJson) {
+        return violation(OPERATIONAL_VALIDATOR, eventJson);
+    }
+
+    private static synchronized Optional<String> violation(Validator validator, String eventJson) {
         try {
-            ValidationFailure failure = VALIDATOR.validate(new JsonParser(eventJson).parse());
+            ValidationFailure failure = validator.validate(new JsonParser(eventJson).parse());
             return failure == null ? Optional.empty() : Optional.of(failure.toString());
         } catch (RuntimeException unreadable) { // not JSON at all, say
             return Optional.of(unreadable.toString());
@@ -38,7 +50,16 @@ public final class JobEventSchema {
     }
 
     public static String text() {
-        try (InputStream in = JobEventSchema.class.getResourceAsStream(RESOURCE)) {
+        return text(RESOURCE);
+    }
+
+    private static Validator validator(String resource) {
+        return Validator.Companion.create(new SchemaLoader(new JsonParser(text(resource)).parse()).load(),
+                ValidatorConfig.Companion.builder().validateFormat(FormatValidationPolicy.ALWAYS).build());
+    }
+
+    private static String text(String resource) {
+        try (InputStream in = JobEventSchema.class.getResourceAsStream(resource)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -42,6 +42,11 @@ public final class TestKafka {
         return EventsTopic.of(bootstrapServers(), name);
     }
 
+    /** A reader of a topic of operational events of the test broker. */
+    public static EventsTopic operationsTopic(String name) {
+        return EventsTopic.ofOperations(bootstrapServers(), name);
+    }
+
     public static synchronized void stop() {
         if (broker != null) {
             broker.close();
