@@ -2,11 +2,16 @@ package ai.sxwl.gateway.production;
 
 import ai.sxwl.gateway.testing.GatewayProcess;
 import ai.sxwl.gateway.testing.SxwlSimulator;
+import ai.sxwl.gateway.testing.TestDatabase;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +49,9 @@ class ReplicasIT {
         // Polls that take a while, so that two replicas polling one job at once would overlap visibly.
         StubMapping slowPolls = SxwlSimulator.server().stubFor(post(urlEqualTo("/api/userJob/job_status"))
                 .atPriority(4).willReturn(aResponse().withTransformers("sxwl").withFixedDelay(100)));
+        // A server that notices a vanished client within 20 ms even mid-statement: the killed replica's commit
+        // then rolls back instead of completing on its own (sessions take it when the replicas connect).
+        sql("ALTER DATABASE " + ProductionStack.DATABASE + " SET client_connection_check_interval = '20ms'");
         try (GatewayProcess a = trusting(stack.replica()); GatewayProcess b = trusting(stack.replica())) {
             GatewayProcess.startAll(a, b);
             assertEquals(201, a.postForResponse("/api/subscriptions",
@@ -53,6 +61,9 @@ class ReplicasIT {
             traffic.awaitAcknowledged(PER_PHASE);
             // A burst on a: dozens of its callbacks answered just before it dies and dozens open when it does. Each
             // that got its 200 must survive.
+            // Each commit of callbacks takes a second during the burst, so the kill finds a's writers in their commits:
+            // a 200 given before its commit (not after) would be lost there, and show.
+            slowCallbackCommits(true);
             Load burst = Load.burst(a, OPEN_AT_KILL + 16, Load.Kind.TRUSTED_CALLBACK);
             burst.awaitAcknowledged(PER_PHASE);
             burst.awaitOpen(OPEN_AT_KILL);
@@ -60,6 +71,7 @@ class ReplicasIT {
             long killed = System.nanoTime();
             a.kill(); // its claims, leases and unpublished rows are left behind; b must carry on alone
             burst.close();
+            slowCallbackCommits(false);
             traffic.awaitAcknowledged(PER_PHASE);
             traffic.close();
             a.start(); // and it comes back on the same database and broker
@@ -123,6 +135,31 @@ class ReplicasIT {
                     "delivery attempted twice at once");
         } finally {
             SxwlSimulator.server().removeStub(slowPolls);
+        }
+    }
+
+    /** A deferred trigger that sleeps a second once in every commit that stores callback receipts; or none. */
+    private static void slowCallbackCommits(boolean slow) {
+        sql(slow ? """
+                CREATE OR REPLACE FUNCTION test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF current_setting('test.slept', true) IS DISTINCT FROM 'y' THEN
+                        PERFORM set_config('test.slept', 'y', true);
+                        PERFORM pg_sleep(1);
+                    END IF;
+                    RETURN NULL;
+                END $$;
+                CREATE CONSTRAINT TRIGGER test_slow_commit AFTER INSERT ON callback_receipt
+                    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION test_slow_commit();
+                """ : "DROP TRIGGER test_slow_commit ON callback_receipt");
+    }
+
+    private static void sql(String sql) {
+        try (Connection db = DriverManager.getConnection(TestDatabase.jdbcUrl(ProductionStack.DATABASE),
+                TestDatabase.USER, TestDatabase.PASSWORD); Statement statement = db.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
         }
     }
 
