@@ -1,5 +1,6 @@
 package ai.sxwl.gateway;
 
+import ai.sxwl.gateway.settings.RunMode;
 import ai.sxwl.gateway.release.SchemaMigration;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;

@@ -1,7 +1,5 @@
 /**
- * The SXWL job-event gateway. Each subpackage owns one feature (see its package-info); this one holds only what they
- * share: gateway-wide settings, the database kind, and the background loop that runs the relay, the reconciler and
- * the webhook dispatcher, the shutdown that stops every background worker by one deadline, and how meters are
- * exported for the alerts.
+ * The SXWL job-event gateway. This package holds the entry point only ({@link ai.sxwl.gateway.GatewayMain}: serve,
+ * or migrate and exit); each subpackage owns one feature or one shared concern (see its package-info).
  */
 package ai.sxwl.gateway;

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.callback;
 
-import ai.sxwl.gateway.TraceContext;
+import ai.sxwl.gateway.observability.TraceContext;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

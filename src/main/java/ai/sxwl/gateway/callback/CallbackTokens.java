@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.callback;
 
-import ai.sxwl.gateway.GatewayConfig;
+import ai.sxwl.gateway.settings.GatewayConfig;
 import ai.sxwl.gateway.embedded.DataFolder;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;

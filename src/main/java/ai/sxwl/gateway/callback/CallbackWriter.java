@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.callback;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.GracefulStop;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.background.GracefulStop;
 import ai.sxwl.gateway.problem.ProblemException;
 import io.micrometer.core.instrument.Gauge;
 import io.quarkus.narayana.jta.QuarkusTransaction;

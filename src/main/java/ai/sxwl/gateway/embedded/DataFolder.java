@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.embedded;
 
-import ai.sxwl.gateway.GatewayConfig;
+import ai.sxwl.gateway.settings.GatewayConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,9 @@
 package ai.sxwl.gateway.feed;
 
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.ClusterLock;
-import ai.sxwl.gateway.Database;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
+import ai.sxwl.gateway.background.ClusterLock;
+import ai.sxwl.gateway.settings.Database;
 import ai.sxwl.gateway.history.JobChanged;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.history;
 
-import ai.sxwl.gateway.TraceContext;
+import ai.sxwl.gateway.observability.TraceContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.history;
 
-import ai.sxwl.gateway.Database;
+import ai.sxwl.gateway.settings.Database;
 import ai.sxwl.gateway.problem.PageCursor;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;

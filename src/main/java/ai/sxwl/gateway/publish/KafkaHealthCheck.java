@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.publish;
 
-import ai.sxwl.gateway.DependencyHealth;
+import ai.sxwl.gateway.observability.DependencyHealth;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.annotation.PreDestroy;

@@ -1,9 +1,9 @@
 package ai.sxwl.gateway.publish;
 
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.ClusterLock;
-import ai.sxwl.gateway.Tracing;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
+import ai.sxwl.gateway.background.ClusterLock;
+import ai.sxwl.gateway.observability.Tracing;
 import ai.sxwl.gateway.history.JobChanged;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

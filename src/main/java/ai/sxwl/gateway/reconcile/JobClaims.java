@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.reconcile;
 
-import ai.sxwl.gateway.Database;
+import ai.sxwl.gateway.settings.Database;
 import ai.sxwl.gateway.tenant.TenantRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

@@ -1,9 +1,9 @@
 package ai.sxwl.gateway.reconcile;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.Tracing;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
+import ai.sxwl.gateway.observability.Tracing;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.tenant.Tenant;
 import ai.sxwl.gateway.tenant.TenantRegistry;

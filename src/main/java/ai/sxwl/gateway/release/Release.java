@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.release;
 
-import ai.sxwl.gateway.RunMode;
+import ai.sxwl.gateway.settings.RunMode;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.retention;
 
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.ClusterLock;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
+import ai.sxwl.gateway.background.ClusterLock;
 import ai.sxwl.gateway.history.JobStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;

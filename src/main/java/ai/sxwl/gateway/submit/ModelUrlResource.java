@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.submit;
 
-import ai.sxwl.gateway.TraceContext;
+import ai.sxwl.gateway.observability.TraceContext;
 import ai.sxwl.gateway.history.DetectedBy;
 import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobLedger;

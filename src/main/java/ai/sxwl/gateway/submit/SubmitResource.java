@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.submit;
 
-import ai.sxwl.gateway.TraceContext;
+import ai.sxwl.gateway.observability.TraceContext;
 import ai.sxwl.gateway.problem.JsonNulls;
 import ai.sxwl.gateway.problem.Problem;
 import ai.sxwl.gateway.problem.Problem.FieldError;

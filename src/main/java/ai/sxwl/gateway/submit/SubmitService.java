@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.submit;
 
-import ai.sxwl.gateway.GatewayConfig;
+import ai.sxwl.gateway.settings.GatewayConfig;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.problem.Problem;

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.upstream;
 
-import ai.sxwl.gateway.RetryAfter;
+import ai.sxwl.gateway.egress.RetryAfter;
 import ai.sxwl.gateway.history.UpstreamStatus;
 import ai.sxwl.gateway.upstream.UpstreamException.Kind;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.upstream;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.DependencyHealth;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.observability.DependencyHealth;
 import io.micrometer.core.instrument.Gauge;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;

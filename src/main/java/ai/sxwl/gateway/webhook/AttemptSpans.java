@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.TraceContext;
-import ai.sxwl.gateway.Tracing;
+import ai.sxwl.gateway.observability.TraceContext;
+import ai.sxwl.gateway.observability.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;

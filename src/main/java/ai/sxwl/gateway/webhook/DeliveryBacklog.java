@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.DependencyHealth;
-import ai.sxwl.gateway.LagCheck;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.observability.DependencyHealth;
+import ai.sxwl.gateway.observability.LagCheck;
 import io.quarkus.runtime.Startup;
 import io.smallrye.health.api.HealthGroup;
 import jakarta.inject.Singleton;

@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.BackgroundLoop;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
 import ai.sxwl.gateway.egress.UrlGuard;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,8 +1,8 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.BackgroundLoop;
-import ai.sxwl.gateway.ClusterLock;
-import ai.sxwl.gateway.GracefulStop;
+import ai.sxwl.gateway.background.BackgroundLoop;
+import ai.sxwl.gateway.background.ClusterLock;
+import ai.sxwl.gateway.background.GracefulStop;
 import ai.sxwl.gateway.eventfilter.FilterCache;
 import ai.sxwl.gateway.eventfilter.FilteredEvent;
 import ai.sxwl.gateway.history.Job;

@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.Database;
-import ai.sxwl.gateway.RetryAfter;
+import ai.sxwl.gateway.settings.Database;
+import ai.sxwl.gateway.egress.RetryAfter;
 import ai.sxwl.gateway.publish.OperationalEvent;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.context.ApplicationScoped;

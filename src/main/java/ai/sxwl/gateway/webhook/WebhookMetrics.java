@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
-import ai.sxwl.gateway.ApplicationGauges;
-import ai.sxwl.gateway.LagCheck;
+import ai.sxwl.gateway.observability.ApplicationGauges;
+import ai.sxwl.gateway.observability.LagCheck;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;

@@ -1,6 +1,6 @@
 package ai.sxwl.gateway.publish;
 
-import ai.sxwl.gateway.ClusterLock;
+import ai.sxwl.gateway.background.ClusterLock;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.TestKafka;

@@ -1,7 +1,7 @@
 package ai.sxwl.gateway.publish;
 
 import ai.sxwl.gateway.testing.TestServices;
-import ai.sxwl.gateway.DependencyHealth;
+import ai.sxwl.gateway.observability.DependencyHealth;
 import ai.sxwl.gateway.testing.TestKafka;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.health.api.HealthGroup;

@@ -1,13 +1,13 @@
 package ai.sxwl.gateway.reconcile;
 
-import ai.sxwl.gateway.GracefulStop;
-import ai.sxwl.gateway.Tracing;
+import ai.sxwl.gateway.background.GracefulStop;
+import ai.sxwl.gateway.observability.Tracing;
 import ai.sxwl.gateway.testing.Jobs;
 import ai.sxwl.gateway.testing.SxwlSimulator;
 import ai.sxwl.gateway.tenant.TenantRegistry;
 import ai.sxwl.gateway.upstream.SxwlClient;
 import ai.sxwl.gateway.upstream.UpstreamConfig;
-import ai.sxwl.gateway.ApplicationGauges;
+import ai.sxwl.gateway.observability.ApplicationGauges;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.observability;
 
 /**
  * The health group of what the gateway depends on but can work without for a while: Kafka, the outbox lag, the

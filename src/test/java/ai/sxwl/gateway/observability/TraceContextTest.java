@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.observability;
 
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.Api;

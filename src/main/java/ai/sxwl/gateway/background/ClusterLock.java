@@ -1,5 +1,6 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.background;
 
+import ai.sxwl.gateway.settings.Database;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 

@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.observability;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;

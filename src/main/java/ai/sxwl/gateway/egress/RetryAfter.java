@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.egress;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,6 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.background;
 
+import ai.sxwl.gateway.settings.GatewayConfig;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.settings;
 
 /**
  * What this process was started to do: serve (the default), or only bring the database schema up to date and exit
@@ -16,7 +16,7 @@ public enum RunMode {
         return valueOf(System.getProperty(PROPERTY, SERVE.name()));
     }
 
-    void enter() {
+    public void enter() {
         System.setProperty(PROPERTY, name());
     }
 }

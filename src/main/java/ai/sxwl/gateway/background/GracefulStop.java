@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.background;
 
 import java.time.Duration;
 

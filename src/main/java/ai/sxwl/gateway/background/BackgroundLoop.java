@@ -1,5 +1,6 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.background;
 
+import ai.sxwl.gateway.settings.RunMode;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;

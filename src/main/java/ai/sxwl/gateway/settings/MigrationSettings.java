@@ -1,4 +1,4 @@
-package ai.sxwl.gateway;
+package ai.sxwl.gateway.settings;
 
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
 import jakarta.inject.Singleton;
