@@ -13,7 +13,8 @@ public final class Api {
     /** At least 32 characters each: the gateway refuses shorter keys outside the embedded build. */
     public static final Map<String, String> API_KEYS = Map.of(
             "acme", "acme-api-key-3a9f1c7d-09db2a4a46a2d6", "globex", "globex-api-key-7be210aa-cdd42266b36353",
-            "initech", "initech-api-key-0c44e1f9-4e8ee806932b9d", "umbrella", "umbrella-api-key-51c0de77-9235f8e4a415bf");
+            "initech", "initech-api-key-0c44e1f9-4e8ee806932b9d", "umbrella", "umbrella-api-key-51c0de77-9235f8e4a415bf",
+            "hooli", "hooli-api-key-5e1d7c20-8b3f9a64c0e2d7");
 
     private Api() {
     }
