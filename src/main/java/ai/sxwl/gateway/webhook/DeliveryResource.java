@@ -1,6 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
 import ai.sxwl.gateway.problem.PageCursor;
+import ai.sxwl.gateway.publish.OperationalEvent;
 import ai.sxwl.gateway.problem.ProblemException;
 import ai.sxwl.gateway.tenant.CurrentTenant;
 import io.quarkus.panache.common.Parameters;
@@ -47,6 +48,11 @@ public class DeliveryResource {
             return new DeliveryView(d.id, d.messageId, d.subscriptionId,
                     d.subscriptionId == null ? "job-callback" : "subscription", d.url, d.jobId, d.seq, d.eventId,
                     d.eventType, d.state.wire(), d.nextAttemptAt, d.lastStatus, d.createdAt, attempts);
+        }
+
+        /** False for an operational event, whose "job id" is the subscription it is about (the console links jobs). */
+        public boolean aboutAJob() {
+            return OperationalEvent.Type.fromWire(eventType).isEmpty();
         }
     }
 
