@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.eventfilter;
 
+import ai.sxwl.gateway.testing.WebhookReceiver;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.history.Submission;
 import ai.sxwl.gateway.testing.Db;
@@ -31,7 +32,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -53,7 +53,7 @@ class EventFiltersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A ceiling for progress on a machine shared with other builds, not a timing. */
     private static final Duration PROGRESS = Duration.ofMinutes(2);
-    private static final WireMockServer RECEIVER = receiver();
+    private static final WireMockServer RECEIVER = WebhookReceiver.started();
 
     @Inject
     CallbackTokens tokens;
@@ -193,12 +193,5 @@ class EventFiltersTest {
 
     private String token(String jobId) {
         return tokens.mint(submissions.get(jobId));
-    }
-
-    private static WireMockServer receiver() {
-        WireMockServer server = new WireMockServer(options().dynamicPort());
-        server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-        return server;
     }
 }

@@ -1,5 +1,6 @@
 package ai.sxwl.gateway.history;
 
+import ai.sxwl.gateway.testing.WebhookReceiver;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.JobEventSchema;
 import ai.sxwl.gateway.testing.SxwlSimulator;
@@ -28,7 +29,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
@@ -45,7 +45,7 @@ class JobLabelsTest {
 
     private static final EventsTopic EVENTS = TestKafka.topic("sxwl.job.events");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final WireMockServer RECEIVER = receiver();
+    private static final WireMockServer RECEIVER = WebhookReceiver.started();
 
     @Test
     void labelsTravelFromTheSubmitToKafkaWebhooksAndTheFeedButNotUpstream() throws Exception {
@@ -224,12 +224,5 @@ class JobLabelsTest {
             return events.size() >= count;
         });
         return events;
-    }
-
-    private static WireMockServer receiver() {
-        WireMockServer server = new WireMockServer(options().dynamicPort());
-        server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-        return server;
     }
 }

@@ -1,5 +1,7 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.publish.OperationalEvent;
+import ai.sxwl.gateway.testing.WebhookReceiver;
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
@@ -28,7 +30,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -41,13 +42,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @QuarkusTest
 class OperationalEventsTest {
 
-    private static final List<String> OPERATIONAL = List.of("ai.sxwl.gateway.subscription.disabled",
-            "ai.sxwl.gateway.subscription.enabled", "ai.sxwl.gateway.delivery.dead");
+    private static final List<String> OPERATIONAL = java.util.Arrays.stream(OperationalEvent.Type.values())
+            .map(OperationalEvent.Type::wire).toList();
     private static final EventsTopic OPERATIONS = TestKafka.operationsTopic("sxwl.gateway.operations");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A ceiling for progress on a machine shared with other builds, not a timing. */
     private static final Duration PROGRESS = Duration.ofMinutes(2);
-    private static final WireMockServer RECEIVER = receiver();
+    private static final WireMockServer RECEIVER = WebhookReceiver.started();
 
     @Inject
     CallbackTokens tokens;
@@ -132,12 +133,5 @@ class OperationalEventsTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static WireMockServer receiver() {
-        WireMockServer server = new WireMockServer(options().dynamicPort());
-        server.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
-        return server;
     }
 }
