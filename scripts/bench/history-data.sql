@@ -48,9 +48,12 @@ CROSS JOIN LATERAL (SELECT
         n.gpu || ' /data/ckpt /data/save sxwl-registry.cn-beijing.cr.aliyuncs.com/sxwl-ai/finetune:v' || (i % 9)
             || ' generaljob ' || n.model || ' /data/model/' || n.model || ' ' || n.dataset || ' /data/dataset/' || n.dataset AS names) spec;
 
-INSERT INTO job_event (job_id, seq, type, state_key, status, previous_status, upstream_status, detected_by,
-                       model_url, occurred_at)
-SELECT j.job_id, e.seq, e.type, CASE WHEN e.type = 'model_available' THEN NULL ELSE e.type END,
+-- Each event carries its tenant and its feed position (in the order the changes happened, as the feed sequencer
+-- would have numbered them), so that the running gateway's sequencer has nothing to number while queries are measured.
+INSERT INTO job_event (job_id, tenant, feed_position, seq, type, state_key, status, previous_status, upstream_status,
+                       detected_by, model_url, occurred_at)
+SELECT j.job_id, j.tenant, row_number() OVER (ORDER BY j.created_at + e.seq * interval '20 minutes', j.job_id, e.seq),
+       e.seq, e.type, CASE WHEN e.type = 'model_available' THEN NULL ELSE e.type END,
        CASE WHEN e.seq = 1 THEN 'submitted' WHEN e.seq < 4 THEN 'running' ELSE j.status END,
        CASE WHEN e.seq = 1 THEN NULL WHEN e.seq = 2 THEN 'submitted' ELSE 'running' END,
        j.upstream_status, (ARRAY['submit', 'poll', 'poll', 'callback', 'poll'])[e.seq], NULL,
@@ -77,6 +80,8 @@ FROM job;
 INSERT INTO delivery_attempt (delivery_id, attempted_at, status_code, latency_ms, response_excerpt)
 SELECT id, updated_at, CASE WHEN state = 'dead' THEN 500 ELSE 200 END, 20 + id % 80, 'ok'
 FROM webhook_delivery;
+
+SELECT setval('job_event_feed_position', (SELECT max(feed_position) FROM job_event));
 
 CREATE INDEX job_search_trgm ON job USING gin (search_text gin_trgm_ops);
 CREATE INDEX job_id_grams_gin ON job USING gin (id_grams);
