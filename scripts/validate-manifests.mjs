@@ -1,9 +1,11 @@
-// Validates rendered Kubernetes manifests (multi-document YAML, e.g. `kubectl kustomize k8s | node
-// scripts/validate-manifests.mjs`) against the API schemas: built-in kinds with npm's kubernetes-models, Prometheus
-// Operator kinds with @kubernetes-models/prometheus-operator, Strimzi's KafkaTopic with the openAPIV3Schema of the CRD
-// that Strimzi's own crd-generator makes from its api artifact (scripts/test-setup.sh installs all of them into
-// .tools/). An object of a kind with no schema here is an error too, so nothing passes unchecked.
-// Prints "valid <apiVersion> <kind> <namespace>/<name>" per object; exits 1 after printing every invalid one.
+// Validates rendered Kubernetes manifests (multi-document YAML on stdin, e.g. `kubectl kustomize k8s | node
+// scripts/validate-manifests.mjs`, or files named as arguments) against the API schemas: built-in kinds with npm's
+// kubernetes-models, Prometheus Operator kinds with @kubernetes-models/prometheus-operator, Strimzi's KafkaTopic with
+// the openAPIV3Schema of the CRD that Strimzi's own crd-generator makes from its api artifact (scripts/test-setup.sh
+// installs all of them into .tools/). An object of a kind with no schema here is an error too, so nothing passes
+// unchecked.
+// Prints "valid <apiVersion> <kind> <namespace>/<name>" per object; exits 1 after printing every invalid one. Given
+// files, each file's lines follow a line "file <path>" (one process loads the schemas once for all of them).
 // Limit: like the API server's schemas, these accept fields they do not know (the API server drops or refuses them
 // depending on --validate), so a misspelled optional field passes here.
 import { existsSync, readFileSync } from "node:fs";
@@ -65,29 +67,42 @@ function crdValidator(group, version, kind) {
   return null;
 }
 
-const input = readFileSync(process.argv[2] ?? 0, "utf8");
+/** Validates every object of one multi-document YAML text; how many were invalid. */
+async function validateAll(input) {
+  let invalid = 0;
+  for (const document of parseAllDocuments(input)) {
+    if (document.errors.length) {
+      console.log(`invalid YAML: ${document.errors.map((e) => e.message).join("; ")}`);
+      invalid++;
+      continue;
+    }
+    const object = document.toJS();
+    if (object == null) continue;
+    const name = `${object.apiVersion} ${object.kind} ${object.metadata?.namespace ?? ""}/${object.metadata?.name}`;
+    const validate = await validatorFor(String(object.apiVersion), String(object.kind));
+    if (!validate) {
+      console.log(`invalid ${name}: no schema for this apiVersion and kind`);
+      invalid++;
+      continue;
+    }
+    try {
+      validate(object);
+      console.log(`valid ${name}`);
+    } catch (error) {
+      console.log(`invalid ${name}: ${error.message}`);
+      invalid++;
+    }
+  }
+  return invalid;
+}
+
+const files = process.argv.slice(2);
 let invalid = 0;
-for (const document of parseAllDocuments(input)) {
-  if (document.errors.length) {
-    console.log(`invalid YAML: ${document.errors.map((e) => e.message).join("; ")}`);
-    invalid++;
-    continue;
-  }
-  const object = document.toJS();
-  if (object == null) continue;
-  const name = `${object.apiVersion} ${object.kind} ${object.metadata?.namespace ?? ""}/${object.metadata?.name}`;
-  const validate = await validatorFor(String(object.apiVersion), String(object.kind));
-  if (!validate) {
-    console.log(`invalid ${name}: no schema for this apiVersion and kind`);
-    invalid++;
-    continue;
-  }
-  try {
-    validate(object);
-    console.log(`valid ${name}`);
-  } catch (error) {
-    console.log(`invalid ${name}: ${error.message}`);
-    invalid++;
-  }
+if (files.length === 0) {
+  invalid = await validateAll(readFileSync(0, "utf8"));
+}
+for (const file of files) {
+  console.log(`file ${file}`);
+  invalid += await validateAll(readFileSync(file, "utf8"));
 }
 process.exit(invalid ? 1 : 0);

@@ -6,7 +6,6 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +60,11 @@ class K8sManifestsTest {
         for (String example : List.of("k8s/secret.example.yaml", "k8s/secret-migrate.example.yaml")) {
             renderings.put(example, Files.readString(Path.of(example)));
         }
+        Validation validation = validate(renderings);
+        assertEquals(0, validation.exitCode(), validation.output());
         List<String> validated = new ArrayList<>();
         renderings.forEach((name, yaml) -> {
-            Validation validation = validate(yaml);
-            assertEquals(0, validation.exitCode(), name + ":\n" + validation.output());
-            List<String> valid = validation.output().lines().filter(l -> l.startsWith("valid ")).toList();
+            List<String> valid = validation.lines(name).stream().filter(l -> l.startsWith("valid ")).toList();
             assertEquals(count(yaml), valid.size(), name + ": every object validated\n" + validation.output());
             validated.addAll(valid);
         });
@@ -80,24 +79,30 @@ class K8sManifestsTest {
     @Test
     void anObjectThatBreaksItsSchemaIsRejectedWithItsKindNameAndError() throws Exception {
         List<Map<String, Object>> everything = objects(Kustomize.render("k8s/overlays/everything"));
-        assertRejected(everything, "Deployment", spec -> spec.put("replicas", "two"),
-                "invalid apps/v1 Deployment sxwl-gateway/sxwl-gateway: data/spec/replicas must be integer");
-        assertRejected(everything, "KafkaTopic", spec -> spec.put("partitions", "twelve"),
-                "invalid kafka.strimzi.io/v1 KafkaTopic kafka/sxwl.job.events: /spec/partitions must be integer");
-        assertRejected(everything, "ServiceMonitor", spec -> spec.put("endpoints", "management"),
-                "invalid monitoring.coreos.com/v1 ServiceMonitor sxwl-gateway/sxwl-gateway: data/spec/endpoints"
-                        + " must be array");
-        Validation unknown = validate("apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n"
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put("Deployment", breakOne(everything, "Deployment", spec -> spec.put("replicas", "two")));
+        broken.put("KafkaTopic", breakOne(everything, "KafkaTopic", spec -> spec.put("partitions", "twelve")));
+        broken.put("ServiceMonitor", breakOne(everything, "ServiceMonitor", spec -> spec.put("endpoints", "management")));
+        broken.put("unknown", "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n"
                 + "  name: sxwl.job.events\n");
-        assertEquals(1, unknown.exitCode(), unknown.output());
-        assertTrue(unknown.output().contains("invalid kafka.strimzi.io/v1beta2 KafkaTopic /sxwl.job.events: no schema"
-                + " for this apiVersion and kind"), "a kind without a schema is not waved through: "
-                + unknown.output());
+        Validation validation = validate(broken);
+        assertEquals(1, validation.exitCode(), validation.output());
+        Map<String, String> expected = Map.of(
+                "Deployment", "invalid apps/v1 Deployment sxwl-gateway/sxwl-gateway: data/spec/replicas must be integer",
+                "KafkaTopic", "invalid kafka.strimzi.io/v1 KafkaTopic kafka/sxwl.job.events: /spec/partitions must be"
+                        + " integer",
+                "ServiceMonitor", "invalid monitoring.coreos.com/v1 ServiceMonitor sxwl-gateway/sxwl-gateway:"
+                        + " data/spec/endpoints must be array",
+                // A kind without a schema is not waved through.
+                "unknown", "invalid kafka.strimzi.io/v1beta2 KafkaTopic /sxwl.job.events: no schema for this apiVersion"
+                        + " and kind");
+        expected.forEach((name, error) -> assertEquals(List.of(error), validation.lines(name).stream()
+                .filter(l -> l.startsWith("invalid ")).toList(), "only the broken " + name + ", with its error"));
     }
 
-    /** Breaks the spec of the rendered object of this kind; the validator must exit 1 naming it and the error. */
-    private static void assertRejected(List<Map<String, Object>> rendered, String kind,
-            Consumer<Map<String, Object>> breakSpec, String expected) {
+    /** The rendered objects as YAML, with the spec of the one of this kind broken. */
+    private static String breakOne(List<Map<String, Object>> rendered, String kind,
+            Consumer<Map<String, Object>> breakSpec) {
         List<Map<String, Object>> broken = new ArrayList<>();
         for (Map<String, Object> object : rendered) {
             Map<String, Object> copy = copy(object);
@@ -108,25 +113,44 @@ class K8sManifestsTest {
         }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-        Validation validation = validate(new Yaml(options).dumpAll(broken.iterator()));
-        assertEquals(1, validation.exitCode(), validation.output());
-        List<String> invalid = validation.output().lines().filter(l -> l.startsWith("invalid ")).toList();
-        assertEquals(List.of(expected), invalid, "only the broken " + kind + ", with its error");
+        return new Yaml(options).dumpAll(broken.iterator());
     }
 
-    private record Validation(int exitCode, String output) {
+    /** The validator's exit code and output; its lines for one named text. */
+    private record Validation(int exitCode, String output, Map<String, List<String>> byName) {
+        List<String> lines(String name) {
+            return byName.getOrDefault(name, List.of());
+        }
     }
 
-    private static Validation validate(String yaml) {
+    /** Validates the named YAML texts in one validator process (it loads the schemas once): one file each. */
+    private static Validation validate(Map<String, String> named) {
         try {
-            Process node = new ProcessBuilder("node", "scripts/validate-manifests.mjs").redirectErrorStream(true)
-                    .start();
-            try (OutputStream in = node.getOutputStream()) {
-                in.write(yaml.getBytes(StandardCharsets.UTF_8));
+            Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "manifests");
+            Map<String, String> nameOfFile = new LinkedHashMap<>();
+            List<String> command = new ArrayList<>(List.of("node", "scripts/validate-manifests.mjs"));
+            int index = 0;
+            for (Map.Entry<String, String> text : named.entrySet()) {
+                Path file = dir.resolve(index++ + ".yaml");
+                Files.writeString(file, text.getValue());
+                nameOfFile.put(file.toString(), text.getKey());
+                command.add(file.toString());
             }
+            Process node = new ProcessBuilder(command).redirectErrorStream(true).start();
+            node.getOutputStream().close();
             String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(node.waitFor(60, TimeUnit.SECONDS), "the validator finishes");
-            return new Validation(node.exitValue(), output);
+            Map<String, List<String>> byName = new LinkedHashMap<>();
+            List<String> current = null;
+            for (String line : output.lines().toList()) {
+                if (line.startsWith("file ") && nameOfFile.containsKey(line.substring(5))) {
+                    current = byName.computeIfAbsent(nameOfFile.get(line.substring(5)), n -> new ArrayList<>());
+                } else if (current != null) {
+                    current.add(line);
+                }
+            }
+            assertEquals(named.keySet(), byName.keySet(), "every text validated:\n" + output);
+            return new Validation(node.exitValue(), output, byName);
         } catch (IOException | InterruptedException e) {
             return fail("node scripts/validate-manifests.mjs: " + e);
         }
