@@ -246,30 +246,39 @@ class DeploymentFilesTest {
             for (Map<String, Object> object : objects(Kustomize.baseWith(component))) {
                 String key = object.get("kind") + "/" + map(object.get("metadata")).get("name");
                 if (!base.containsKey(key)) {
-                    added.put(component + " " + object.get("kind"), object);
+                    // The topics are two of a kind: named by their topic.
+                    added.put(component + " " + object.get("kind") + (object.get("kind").equals("KafkaTopic")
+                            ? " " + map(object.get("metadata")).get("name") : ""), object);
                 }
             }
         }
-        assertEquals(new TreeSet<>(List.of("strimzi-topic KafkaTopic", "prometheus-operator ServiceMonitor",
+        assertEquals(new TreeSet<>(List.of("strimzi-topic KafkaTopic sxwl.job.events",
+                "strimzi-topic KafkaTopic sxwl.gateway.operations", "prometheus-operator ServiceMonitor",
                 "prometheus-operator PrometheusRule", "tenant-access NetworkPolicy", "tenant-access Ingress",
                 "egress-policy NetworkPolicy")), new TreeSet<>(added.keySet()));
         List<Map<String, Object>> everything = kustomize("k8s/overlays/everything");
         assertEquals(base.size() + added.size(), everything.size(), "overlays/everything: the base and all four");
 
-        // The topic: in the Kafka cluster's namespace with its label, as the gateway's topic check expects it.
-        Map<String, Object> topic = added.get("strimzi-topic KafkaTopic");
-        assertEquals("kafka.strimzi.io/v1", topic.get("apiVersion"));
-        Map<String, Object> topicMeta = map(topic.get("metadata"));
-        assertEquals("kafka", topicMeta.get("namespace"), "where the Topic Operator looks");
-        assertNotNull(map(topicMeta.get("labels")).get("strimzi.io/cluster"));
+        // The topics: in the Kafka cluster's namespace with its label, as the gateway's topic check expects them.
         Map<String, String> configMap = map(base.values().stream().map(DeploymentFilesTest::<Object>map)
                 .filter(o -> o.get("kind").equals("ConfigMap")).findFirst().orElseThrow().get("data"));
-        assertEquals(configMap.get("GATEWAY_KAFKA_TOPIC"), topicMeta.get("name"));
-        Map<String, Object> topicSpec = map(topic.get("spec"));
-        assertEquals(3, topicSpec.get("replicas"));
-        assertEquals(String.valueOf(topicSpec.get("partitions")), configMap.get("GATEWAY_KAFKA_TOPIC_CHECK_MIN_PARTITIONS"));
-        assertEquals(map(topicSpec.get("config")).get("min.insync.replicas"),
+        for (String name : List.of("sxwl.job.events", "sxwl.gateway.operations")) {
+            Map<String, Object> topic = added.get("strimzi-topic KafkaTopic " + name);
+            assertEquals("kafka.strimzi.io/v1", topic.get("apiVersion"));
+            Map<String, Object> topicMeta = map(topic.get("metadata"));
+            assertEquals("kafka", topicMeta.get("namespace"), "where the Topic Operator looks");
+            assertNotNull(map(topicMeta.get("labels")).get("strimzi.io/cluster"));
+            Map<String, Object> topicSpec = map(topic.get("spec"));
+            assertEquals(3, topicSpec.get("replicas"));
+            assertEquals("2", map(topicSpec.get("config")).get("min.insync.replicas"), name);
+        }
+        Map<String, Object> events = added.get("strimzi-topic KafkaTopic sxwl.job.events");
+        assertEquals(configMap.get("GATEWAY_KAFKA_TOPIC"), map(events.get("metadata")).get("name"));
+        assertEquals(String.valueOf(map(events.get("spec")).get("partitions")),
+                configMap.get("GATEWAY_KAFKA_TOPIC_CHECK_MIN_PARTITIONS"));
+        assertEquals(map(map(events.get("spec")).get("config")).get("min.insync.replicas"),
                 configMap.get("GATEWAY_KAFKA_TOPIC_CHECK_MIN_INSYNC_REPLICAS"));
+        assertEquals(configMap.get("GATEWAY_KAFKA_OPERATIONS_TOPIC"), "sxwl.gateway.operations");
 
         // Prometheus Operator: the label kube-prometheus-stack selects on, the management port, the tested rules.
         Map<String, Object> monitor = added.get("prometheus-operator ServiceMonitor");

@@ -82,15 +82,17 @@ class K8sManifestsTest {
         Map<String, String> broken = new LinkedHashMap<>();
         broken.put("Deployment", breakOne(everything, "Deployment", spec -> spec.put("replicas", "two")));
         broken.put("KafkaTopic", breakOne(everything, "KafkaTopic", spec -> spec.put("partitions", "twelve")));
-        broken.put("ServiceMonitor", breakOne(everything, "ServiceMonitor", spec -> spec.put("endpoints", "management")));
+        broken.put("ServiceMonitor", breakOne(everything, "ServiceMonitor",
+                spec -> spec.put("endpoints", "management")));
         broken.put("unknown", "apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n"
                 + "  name: sxwl.job.events\n");
         Validation validation = validate(broken);
         assertEquals(1, validation.exitCode(), validation.output());
         Map<String, String> expected = Map.of(
-                "Deployment", "invalid apps/v1 Deployment sxwl-gateway/sxwl-gateway: data/spec/replicas must be integer",
-                "KafkaTopic", "invalid kafka.strimzi.io/v1 KafkaTopic kafka/sxwl.job.events: /spec/partitions must be"
+                "Deployment", "invalid apps/v1 Deployment sxwl-gateway/sxwl-gateway: data/spec/replicas must be"
                         + " integer",
+                "KafkaTopic", "invalid kafka.strimzi.io/v1 KafkaTopic kafka/sxwl.gateway.operations:"
+                        + " /spec/partitions must be integer",
                 "ServiceMonitor", "invalid monitoring.coreos.com/v1 ServiceMonitor sxwl-gateway/sxwl-gateway:"
                         + " data/spec/endpoints must be array",
                 // A kind without a schema is not waved through.
@@ -100,14 +102,16 @@ class K8sManifestsTest {
                 .filter(l -> l.startsWith("invalid ")).toList(), "only the broken " + name + ", with its error"));
     }
 
-    /** The rendered objects as YAML, with the spec of the one of this kind broken. */
+    /** The rendered objects as YAML, with the spec of the first one of this kind broken. */
     private static String breakOne(List<Map<String, Object>> rendered, String kind,
             Consumer<Map<String, Object>> breakSpec) {
         List<Map<String, Object>> broken = new ArrayList<>();
+        boolean done = false;
         for (Map<String, Object> object : rendered) {
             Map<String, Object> copy = copy(object);
-            if (kind.equals(copy.get("kind"))) {
+            if (!done && kind.equals(copy.get("kind"))) {
                 breakSpec.accept(map(copy.get("spec")));
+                done = true;
             }
             broken.add(copy);
         }
