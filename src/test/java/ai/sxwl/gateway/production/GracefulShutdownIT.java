@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GracefulShutdownIT {
 
     /** Long enough that readiness is seen down and requests are served after it on a busy machine too. */
-    private static final String SHUTDOWN_DELAY = "5s";
+    private static final String SHUTDOWN_DELAY = "3s";
     /** After the last deadline: a worker cut short, the producer's close (2 s), the JVM's exit. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(6);
 
