@@ -49,9 +49,10 @@ class EmbeddedCrashIT {
     void everyAcknowledgedCallbackAndADeliveryInRetrySurviveAKillDashNineUnderLoad() throws Exception {
         WireMockServer receiver = new WireMockServer(options().dynamicPort());
         receiver.start();
-        // Retries far enough apart that the delivery is still in retry at the kill, however long the load takes.
-        try (GatewayProcess gateway = new GatewayProcess("-Dgateway.webhooks.retry-schedule=1s,1s,10s,10s,10s,10s,10s,"
-                + "10s,10s,10s", "-Dgateway.webhooks.timeout=2s")) {
+        // Enough retries (82 s of them) that the delivery is still in retry at the kill however long the load takes,
+        // each short, so that its next attempt after the restart comes within 5 s.
+        try (GatewayProcess gateway = new GatewayProcess("-Dgateway.webhooks.retry-schedule=1s,1s"
+                + ",5s".repeat(16), "-Dgateway.webhooks.timeout=2s")) {
             receiver.stubFor(post("/hook").willReturn(aResponse().withStatus(503)));
             gateway.start();
             String apiKey = gateway.apiKey();

@@ -75,6 +75,11 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // After a kill -9 the controller still holds the previous run's registration of this node and accepts the new
+        // one only once that session has expired (9 s by default, which every start after a crash waited). In-process,
+        // the heartbeats never cross a network: a 3 s session fences the node only if the JVM stalls that long.
+        p.put("broker.heartbeat.interval.ms", "1000");
+        p.put("broker.session.timeout.ms", "3000");
         return p;
     }
 
