@@ -31,9 +31,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class ConsoleSession {
 
-    static final String COOKIE = "sxwl_console";
+    public static final String COOKIE = "sxwl_console";
     /** The sign-in form's own CSRF cookie (double submit): there is no session to bind it to yet. */
-    static final String SIGN_IN_COOKIE = "sxwl_console_signin";
+    public static final String SIGN_IN_COOKIE = "sxwl_console_signin";
     /** A session's last_seen_at is written at most this often, not on every page. */
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
     private static final int ID_BYTES = 32;

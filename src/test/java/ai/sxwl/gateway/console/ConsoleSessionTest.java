@@ -2,6 +2,7 @@ package ai.sxwl.gateway.console;
 
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.Api;
+import ai.sxwl.gateway.testing.ConsoleSignIn;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.RawHttp;
 import ai.sxwl.gateway.testing.TestJobs;
@@ -23,6 +24,8 @@ import java.util.regex.Pattern;
 
 import static ai.sxwl.gateway.testing.Callbacks.body;
 import static ai.sxwl.gateway.testing.Callbacks.onToken;
+import static ai.sxwl.gateway.testing.ConsoleSignIn.CSRF;
+import static ai.sxwl.gateway.testing.ConsoleSignIn.signIn;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 class ConsoleSessionTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     /** The tests' trusted proxy (%test.quarkus.http.proxy.trusted-proxies), and a peer that is not one. */
     private static final String TRUSTED_PROXY = "127.0.0.2";
@@ -294,18 +296,5 @@ class ConsoleSessionTest {
                 .statusCode(200).body(containsString("登录")).body(containsString("lang=\"zh\""));
         RestAssured.given().header("Accept-Language", "en-GB,en;q=0.9").get("/console/sign-in").then()
                 .statusCode(200).body(containsString("Sign in"));
-    }
-
-    /** Signs in as the browser does: the form's token and its cookie, then the key in the form body. */
-    static Response signIn(String tenant) {
-        Response form = RestAssured.get("/console/sign-in");
-        Matcher csrf = CSRF.matcher(form.asString());
-        assertTrue(csrf.find());
-        Response answer = RestAssured.given().redirects().follow(false)
-                .cookie(ConsoleSession.SIGN_IN_COOKIE, form.getCookie(ConsoleSession.SIGN_IN_COOKIE))
-                .formParam("csrf", csrf.group(1)).formParam("apiKey", Api.API_KEYS.get(tenant))
-                .post("/console/sign-in");
-        assertEquals(303, answer.statusCode(), answer.asString());
-        return answer;
     }
 }

@@ -2,6 +2,7 @@ package ai.sxwl.gateway.console;
 
 import ai.sxwl.gateway.callback.CallbackTokens;
 import ai.sxwl.gateway.testing.Api;
+import ai.sxwl.gateway.testing.ConsoleSignIn;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.TestJobs;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,12 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static ai.sxwl.gateway.testing.Api.as;
 import static ai.sxwl.gateway.testing.Callbacks.body;
 import static ai.sxwl.gateway.testing.Callbacks.onToken;
+import static ai.sxwl.gateway.testing.ConsoleSignIn.CSRF;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -52,7 +53,6 @@ class TenantFencesTest {
 
     private static final String A = "globex";
     private static final String B = "acme";
-    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     private static final WireMockServer RECEIVER = new WireMockServer(options().dynamicPort());
 
     /** A's things, made once for the whole class. */
@@ -318,6 +318,6 @@ class TenantFencesTest {
     }
 
     private static String signIn(String tenant) {
-        return ConsoleSessionTest.signIn(tenant).getCookie(ConsoleSession.COOKIE);
+        return ConsoleSignIn.session(tenant);
     }
 }

@@ -1,8 +1,10 @@
 package ai.sxwl.gateway.webhook;
 
+import ai.sxwl.gateway.console.ConsoleSession;
 import ai.sxwl.gateway.publish.OperationalEvent;
 import ai.sxwl.gateway.testing.WebhookReceiver;
 import ai.sxwl.gateway.callback.CallbackTokens;
+import ai.sxwl.gateway.testing.ConsoleSignIn;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.JobEventSchema;
@@ -13,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Tenant operational events (issue 21, 4): a subscription auto-disabled by its endpoint's 410 produces
@@ -97,6 +102,13 @@ class OperationalEventsTest {
                     + " AND event_type LIKE 'ai.sxwl.gateway.%'", failing, otherTenants));
             assertEquals(1, RECEIVER.findAll(postRequestedFor(urlEqualTo(gone))).size(),
                     "the failing endpoint got the job event only");
+            // The console's deliveries: the job event's row links its job; an operational one names the subscription
+            // it is about as text (a link to /console/jobs/<subscription id> would be a 404).
+            String page = RestAssured.given().cookie(ConsoleSession.COOKIE, ConsoleSignIn.session("acme"))
+                    .get("/console/deliveries").then().statusCode(200).extract().asString();
+            assertTrue(page.contains("<a href=\"/console/jobs/" + jobId + "\">"), "the job event's row links its job");
+            assertTrue(page.contains("<td>" + failing + "<br><span class=\"muted\">ai.sxwl.gateway."), page);
+            assertFalse(page.contains("/console/jobs/" + failing), "no link to a job named like the subscription");
 
             as("acme").body(Map.of("enabled", true)).patch("/api/subscriptions/" + failing).then().statusCode(200);
             JsonNode enabled = awaitPosts(watcher, 3).stream()
