@@ -43,9 +43,14 @@ import java.util.regex.Pattern;
  *   and pgbench's one-row insert (the database's ceiling), and the ratios;</li>
  *   <li>end-to-end latency from sending a callback (its scheduled time, so a stalled sender counts) to a Kafka
  *   consumer receiving its event, at fixed rates;</li>
- *   <li>the gateway's peak and final RSS, and the CPU the load generator used.</li>
+ *   <li>the gateway's peak and final RSS, and the CPU the load generator used;</li>
+ *   <li>at concurrency {@value #WORK_CONCURRENCY}, what PostgreSQL did per stored callback of the durable-ingest run
+ *   beside the same per insert of pgbench's run ({@link PostgresWork}): statements, rows written, WAL, index entries,
+ *   CPU.</li>
  * </ul>
- * Settings (system properties): {@code bench.database}, {@code bench.seconds} (per run, default 10),
+ * Settings (system properties): {@code bench.database}, {@code bench.port} and {@code bench.postmaster} (the
+ * benchmark's own PostgreSQL cluster, with pg_stat_statements loaded, and its postmaster's pid), {@code bench.seconds}
+ * (per run, default 10),
  * {@code bench.concurrency} (default 16,64,256), {@code bench.rates} (default 500,2000), {@code bench.jvm} (the
  * gateway's JVM flags), {@code bench.jfr} (a file: record a JFR profile of the gateway and print where its CPU went).
  */
@@ -53,19 +58,31 @@ public final class IngestBenchmark {
 
     private static final String TENANT = "bench";
     private static final String TOPIC = "sxwl.job.events";
+    /** The concurrency at which PostgreSQL's work per callback and per pgbench insert is measured. */
+    static final int WORK_CONCURRENCY = 64;
+    private static final String GATEWAY_ROLE = "sxwl";
+    private static final String PGBENCH_ROLE = "bench_pgbench";
+    /**
+     * A backend flushes its table and WAL statistics at most once a second while busy, and an idle one within 10 s
+     * (PGSTAT_IDLE_INTERVAL): a window ends this long after the gateway went idle, so that its counts are all in.
+     */
+    private static final Duration STATISTICS_FLUSH = Duration.ofSeconds(11);
     private static final Pattern RESULT = Pattern.compile("RESULT requests=(\\d+) micros=(\\d+) p50=(\\d+) p99=(\\d+)"
             + " p999=(\\d+) non2xx=(\\d+) socket_errors=(\\d+)");
     private static final Pattern CPU = Pattern.compile("CPU ([\\d.]+) ([\\d.]+) ([\\d.:]+)");
     private static final Pattern TPS = Pattern.compile("tps = ([\\d.]+) \\(without initial connection time\\)");
 
     private final String database = System.getProperty("bench.database", "sxwl_gateway_ingest");
+    private final int port = Integer.getInteger("bench.port", 5433);
     private final int seconds = Integer.getInteger("bench.seconds", 10);
     private final int[] concurrencies = ints(System.getProperty("bench.concurrency", "16,64,256"));
     private final int[] rates = ints(System.getProperty("bench.rates", "500,2000"));
     private final String jvm = System.getProperty("bench.jvm", "-Xmx256m -XX:+UseSerialGC");
     private final String jfr = System.getProperty("bench.jfr", "");
     private long kafkaPid;
-    private final String jdbcUrl = "jdbc:postgresql://127.0.0.1:5432/" + database;
+    private final String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    private final PostgresWork postgres = new PostgresWork(jdbcUrl,
+            Long.parseLong(System.getProperty("bench.postmaster")));
 
     public static void main(String[] args) throws Exception {
         new IngestBenchmark().run();
@@ -93,12 +110,23 @@ public final class IngestBenchmark {
             System.out.printf("%n%-28s %11s %9s %9s %9s %8s %11s %9s%n", "run", "req/s", "p50 ms", "p99 ms",
                     "p99.9 ms", "non-2xx", "CPU ms/req", "wrk CPU");
             List<double[]> ratios = new ArrayList<>();
+            Measured<Wrk> measuredIngest = null;
+            Measured<Double> measuredInserts = null;
             for (int c : concurrencies) {
-                Wrk ingest = wrk(gateway, "unique", c, seconds, "c" + c);
+                boolean measureWork = c == WORK_CONCURRENCY;
+                Measured<Wrk> ingestRun = measured(measureWork, () -> wrk(gateway, "unique", c, seconds, "c" + c),
+                        GATEWAY_ROLE, "callback_receipt");
+                Wrk ingest = ingestRun.result();
                 Wrk duplicates = wrk(gateway, "dup30", c, seconds, "d" + c);
                 Wrk ceiling = wrk(gateway, "reject", c, seconds, "r" + c);
                 int pgClients = Math.min(c, maxConnections() - 40);
-                double insertTps = pgbench(pgClients);
+                Measured<Double> pgbenchRun = measured(measureWork, () -> pgbench(pgClients), PGBENCH_ROLE,
+                        "bench_insert");
+                double insertTps = pgbenchRun.result();
+                if (measureWork) {
+                    measuredIngest = ingestRun;
+                    measuredInserts = pgbenchRun;
+                }
                 print("durable ingest, c=" + c, ingest);
                 System.out.println("    the machine's CPU: " + ingest.machineSplit);
                 System.out.println("    gateway CPU ms per callback by thread: " + perThread(ingest));
@@ -111,6 +139,17 @@ public final class IngestBenchmark {
             for (double[] r : ratios) {
                 System.out.println(String.format("c=%-4.0f ingest %,.0f/s = %.2f x the HTTP ceiling (%,.0f/s), %.2f x pgbench's insert"
                         + " (%,.0f tps)", r[0], r[1], r[1] / r[2], r[2], r[1] / r[3], r[3]));
+            }
+            if (measuredIngest == null) {
+                System.out.println("PostgreSQL's work per callback is measured at c=" + WORK_CONCURRENCY
+                        + " only, which this run left out");
+            } else {
+                double ingestPerSecond = measuredIngest.result().perSecond();
+                String title = String.format("PostgreSQL's work at c=%d, per stored callback (durable ingest"
+                                + " %,.0f/s) and per pgbench insert (%,.0f tps); ingest ÷ pgbench %.2f",
+                        WORK_CONCURRENCY, ingestPerSecond, measuredInserts.result(),
+                        ingestPerSecond / measuredInserts.result());
+                PostgresWork.print(title, measuredIngest.work(), measuredInserts.work(), "job");
             }
             for (int rate : rates) {
                 endToEnd(gateway, kafka, rate);
@@ -153,7 +192,7 @@ public final class IngestBenchmark {
     private Wrk wrk(GatewayProcess gateway, String mode, int connections, int runSeconds, String run)
             throws IOException, InterruptedException {
         long cpuBefore = cpuTicks(gateway.pid());
-        long postgresBefore = postgresTicks();
+        long postgresBefore = postgres.cpuTicks();
         long kafkaBefore = cpuTicks(kafkaPid);
         long[] machineBefore = machineTicks();
         Map<String, Long> threadsBefore = threadTicks(gateway.pid());
@@ -164,7 +203,7 @@ public final class IngestBenchmark {
         builder.environment().put("INGEST_RUN", run + "-" + System.nanoTime());
         String out = output(builder.start());
         long cpuTicks = cpuTicks(gateway.pid()) - cpuBefore;
-        long postgres = postgresTicks() - postgresBefore;
+        long postgresTicks = postgres.cpuTicks() - postgresBefore;
         long kafkaTicks = cpuTicks(kafkaPid) - kafkaBefore;
         long[] machine = machineTicks();
         double wall = (machine[0] - machineBefore[0]) / (double) Runtime.getRuntime().availableProcessors();
@@ -179,32 +218,70 @@ public final class IngestBenchmark {
         double wrkCores = (Double.parseDouble(cpu.group(1)) + Double.parseDouble(cpu.group(2)))
                 / (Long.parseLong(result.group(2)) / 1e6);
         String split = String.format("gateway %.2f, PostgreSQL %.2f, Kafka broker %.2f, wrk %.2f, idle %.2f cores",
-                cpuTicks / wall, postgres / wall, kafkaTicks / wall, wrkCores, (machine[1] - machineBefore[1]) / wall);
+                cpuTicks / wall, postgresTicks / wall, kafkaTicks / wall, wrkCores,
+                (machine[1] - machineBefore[1]) / wall);
         return new Wrk(requests, Long.parseLong(result.group(2)), Long.parseLong(result.group(3)),
                 Long.parseLong(result.group(4)), Long.parseLong(result.group(5)),
                 Long.parseLong(result.group(6)) + Long.parseLong(result.group(7)),
                 requests == 0 ? 0 : cpuTicks * 10.0 / requests, wrkCores, threads, split);
     }
 
-    /** pgbench inserting one row per transaction into a table shaped like the callback receipts, for as long. */
-    private double pgbench(int clients) throws IOException, InterruptedException, SQLException {
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, "sxwl", "sxwl")) {
-            connection.createStatement().execute("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY,"
-                    + " job_id text NOT NULL, body text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())");
-        }
+    /**
+     * pgbench inserting one row per transaction into pgbench.bench_insert, a table shaped like the callback receipts
+     * (the script creates it), for as long; as a role of its own, so that its statements are told apart.
+     */
+    private double pgbench(int clients) throws IOException, InterruptedException {
         Path script = Files.createTempFile("bench-insert", ".sql");
-        Files.writeString(script, "INSERT INTO bench_insert (job_id, body) VALUES ('job-' || :client_id || '-'"
+        Files.writeString(script, "INSERT INTO pgbench.bench_insert (job_id, body) VALUES ('job-' || :client_id || '-'"
                 + " || random(), '{\"status\":\"success\",\"jobId\":\"job\",\"url\":\"https://models.example.com/m\"}');\n");
-        ProcessBuilder builder = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-U", "sxwl", "-n", "-c",
-                String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds), "-f", script.toString(), database)
-                .redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", "sxwl");
+        ProcessBuilder builder = new ProcessBuilder("pgbench", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                "-U", PGBENCH_ROLE, "-n", "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds),
+                "-f", script.toString(), database).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", PGBENCH_ROLE);
         String out = output(builder.start());
         Matcher tps = TPS.matcher(out);
         if (!tps.find()) {
             throw new IllegalStateException("pgbench printed no tps:\n" + out);
         }
         return Double.parseDouble(tps.group(1));
+    }
+
+    /**
+     * A load run between two snapshots of PostgreSQL's counters when {@code measure}, else simply run. Each snapshot
+     * is taken once the gateway has nothing left to do (the relay's and the feed sequencer's work after a callback
+     * belongs to the callback) and the statistics are flushed; the first after a CHECKPOINT.
+     */
+    private <T> Measured<T> measured(boolean measure, Load<T> load, String role, String unitTable) throws Exception {
+        if (!measure) {
+            return new Measured<>(load.run(), null);
+        }
+        awaitGatewayIdle();
+        postgres.checkpoint();
+        PostgresWork.Snapshot before = postgres.snapshot();
+        T result = load.run();
+        awaitGatewayIdle();
+        return new Measured<>(result, PostgresWork.between(before, postgres.snapshot(), role, unitTable));
+    }
+
+    /**
+     * Until every stored change is published (its Kafka outbox row deleted), numbered for the events feed and fanned
+     * out, then {@link #STATISTICS_FLUSH} more.
+     */
+    private void awaitGatewayIdle() throws SQLException, InterruptedException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, "bench_observer", "bench_observer")) {
+            while (true) {
+                try (ResultSet left = connection.createStatement().executeQuery("SELECT (SELECT count(*) FROM"
+                        + " kafka_outbox) + (SELECT count(*) FROM job_event WHERE feed_position IS NULL)"
+                        + " + (SELECT count(*) FROM webhook_fan_out)")) {
+                    left.next();
+                    if (left.getLong(1) == 0) {
+                        break;
+                    }
+                }
+                Thread.sleep(100);
+            }
+        }
+        Thread.sleep(STATISTICS_FLUSH.toMillis());
     }
 
     private int maxConnections() throws SQLException {
@@ -319,24 +396,6 @@ public final class IngestBenchmark {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    /** All PostgreSQL processes' CPU ticks (the server and its backends). */
-    private static long postgresTicks() throws IOException {
-        long ticks = 0;
-        try (var processes = Files.list(Path.of("/proc"))) {
-            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-                try {
-                    String stat = Files.readString(process.resolve("stat"));
-                    if (stat.contains("(postgres)")) {
-                        ticks += ticks(stat);
-                    }
-                } catch (IOException gone) {
-                    // the process ended
-                }
-            }
-        }
-        return ticks;
-    }
-
     /** The whole machine's ticks since boot: {all, idle}. */
     private static long[] machineTicks() throws IOException {
         String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -386,6 +445,13 @@ public final class IngestBenchmark {
     private static int[] ints(String csv) {
         return Arrays.stream(csv.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
     }
+
+    private interface Load<T> {
+        T run() throws Exception;
+    }
+
+    /** A load's result, and PostgreSQL's work while it ran (null when not measured). */
+    private record Measured<T>(T result, PostgresWork.Work work) {}
 
     /** One wrk run: latencies in microseconds. */
     private record Wrk(long requests, long micros, long p50, long p99, long p999, long non2xx,
