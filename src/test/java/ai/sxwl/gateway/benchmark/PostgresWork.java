@@ -27,7 +27,9 @@ final class PostgresWork {
     private static final double MILLIS_PER_TICK = 10;
     /** The processes that write WAL out and dirty pages back, for the backends of every session. */
     private static final List<String> BACKGROUND_PROCESSES = List.of("walwriter", "checkpointer", "background writer");
-    private static final int TOP_STATEMENTS = 14;
+    private static final int TOP_BY_CALLS = 14;
+    /** Few statements run rarely but long (a batch's): the list by time shows them. */
+    private static final int TOP_BY_TIME = 5;
 
     private final String jdbcUrl;
     private final long postmasterPid;
@@ -144,7 +146,8 @@ final class PostgresWork {
             }
         });
         countEveryCommit(statements, role);
-        statements.sort(Comparator.comparingLong(StatementCount::calls).reversed());
+        statements.sort(Comparator.comparingLong(StatementCount::calls)
+                .thenComparingDouble(StatementCount::executionMillis).reversed());
         List<TableCount> tables = new ArrayList<>();
         after.tables().forEach((name, now) -> {
             TableCount then = before.tables().getOrDefault(name,
@@ -230,16 +233,26 @@ final class PostgresWork {
         System.out.println("    (one entry per index and row; a GIN index takes one entry per key of the row,"
                 + " for a trigram index tens)");
         System.out.println("  per callback, the statements by calls: calls, ms executing, statement");
-        callbacks.statements().stream().limit(TOP_STATEMENTS).forEach(s -> System.out.printf("    %5.2f %6.3f  %s%n",
-                callbacks.perUnit(s.calls()), callbacks.perUnit(s.executionMillis()), shortened(s.query())));
-        int others = callbacks.statements().size() - TOP_STATEMENTS;
-        if (others > 0) {
-            long calls = callbacks.statements().stream().skip(TOP_STATEMENTS).mapToLong(StatementCount::calls).sum();
-            System.out.printf("    %5.2f         %d other statements%n", callbacks.perUnit(calls), others);
+        callbacks.statements().stream().limit(TOP_BY_CALLS).forEach(s -> printStatement(callbacks, s));
+        List<StatementCount> others = callbacks.statements().stream().skip(TOP_BY_CALLS).toList();
+        if (!others.isEmpty()) {
+            System.out.printf("    %5.2f %6.3f  %d other statements%n",
+                    callbacks.perUnit(others.stream().mapToLong(StatementCount::calls).sum()),
+                    callbacks.perUnit(others.stream().mapToDouble(StatementCount::executionMillis).sum()),
+                    others.size());
         }
+        System.out.println("  per callback, the statements by execution time:");
+        callbacks.statements().stream()
+                .sorted(Comparator.comparingDouble(StatementCount::executionMillis).reversed())
+                .limit(TOP_BY_TIME).forEach(s -> printStatement(callbacks, s));
         System.out.println("  per pgbench insert, the statements: "
                 + String.join("; ", inserts.statements().stream().map(s -> String.format("%.2f %s",
                 inserts.perUnit(s.calls()), shortened(s.query()))).toList()));
+    }
+
+    private static void printStatement(Work work, StatementCount statement) {
+        System.out.printf("    %5.2f %6.3f  %s%n", work.perUnit(statement.calls()),
+                work.perUnit(statement.executionMillis()), shortened(statement.query()));
     }
 
     private static void row(String figure, double callback, double insert, String format) {
