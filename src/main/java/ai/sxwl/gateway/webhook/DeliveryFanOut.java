@@ -119,20 +119,25 @@ public class DeliveryFanOut implements GracefulStop {
         List<String> jobIds = pending.stream().map(row -> (String) row[1]).distinct().toList();
         Map<String, Job> jobs = Job.<Job>list("jobId in ?1", jobIds).stream()
                 .collect(Collectors.toMap(job -> job.jobId, Function.identity()));
-        Map<String, JobEvent> events = JobEvent.<JobEvent>list("jobId in ?1", jobIds).stream()
-                .collect(Collectors.toMap(event -> event.jobId + "/" + event.seq, Function.identity()));
         Map<String, String> callbackTargets = callbackTargets(jobs.values());
         Map<String, List<Subscription>> subscriptions = Subscription.<Subscription>list(
                         "tenant in ?1 and enabled = true", jobs.values().stream().map(job -> job.tenant).distinct()
                                 .toList())
                 .stream().collect(Collectors.groupingBy(subscription -> subscription.tenant));
+        // The events only of jobs that have somewhere to go: a tenant that publishes to Kafka alone costs no query.
+        List<String> delivered = jobs.values().stream().filter(job -> subscriptions.containsKey(job.tenant)
+                || job.submissionId != null && callbackTargets.containsKey(job.submissionId))
+                .map(job -> job.jobId).toList();
+        Map<String, JobEvent> events = delivered.isEmpty() ? Map.of() : JobEvent.<JobEvent>list("jobId in ?1",
+                        delivered).stream()
+                .collect(Collectors.toMap(event -> event.jobId + "/" + event.seq, Function.identity()));
         Instant now = Instant.now();
         List<Delivery> deliveries = new ArrayList<>();
         List<Long> fanned = new ArrayList<>();
         for (Object[] row : pending) {
             Job job = jobs.get((String) row[1]);
             JobEvent event = events.get(row[1] + "/" + ((Number) row[2]).longValue());
-            // Neither is gone unless retention pruned the job: nothing is left to deliver then.
+            // No event: the job has nowhere to go, or retention pruned it (nothing is left to deliver then).
             List<Delivery> ofChange = job == null || event == null ? List.of() : deliveries(JobChanged.of(job, event),
                     subscriptions.getOrDefault(job.tenant, List.of()),
                     job.submissionId == null ? null : callbackTargets.get(job.submissionId), now);
