@@ -125,11 +125,11 @@ public class DeliveryFanOut implements GracefulStop {
                                 .toList())
                 .stream().collect(Collectors.groupingBy(subscription -> subscription.tenant));
         // The events only of jobs that have somewhere to go: a tenant that publishes to Kafka alone costs no query.
-        List<String> delivered = jobs.values().stream().filter(job -> subscriptions.containsKey(job.tenant)
+        List<String> withTargets = jobs.values().stream().filter(job -> subscriptions.containsKey(job.tenant)
                 || job.submissionId != null && callbackTargets.containsKey(job.submissionId))
                 .map(job -> job.jobId).toList();
-        Map<String, JobEvent> events = delivered.isEmpty() ? Map.of() : JobEvent.<JobEvent>list("jobId in ?1",
-                        delivered).stream()
+        Map<String, JobEvent> events = withTargets.isEmpty() ? Map.of() : JobEvent.<JobEvent>list("jobId in ?1",
+                        withTargets).stream()
                 .collect(Collectors.toMap(event -> event.jobId + "/" + event.seq, Function.identity()));
         Instant now = Instant.now();
         List<Delivery> deliveries = new ArrayList<>();
