@@ -13,6 +13,8 @@ public final class Progress {
 
     /** No progress for this long is a failure; a slow but moving machine never is. */
     public static final Duration STALL = Duration.ofSeconds(60);
+    /** The longest an await for expected progress may take on a machine shared with other builds: not a timing. */
+    public static final Duration CEILING = Duration.ofMinutes(2);
 
     private Progress() {
     }

@@ -8,6 +8,7 @@ import ai.sxwl.gateway.testing.ConsoleSignIn;
 import ai.sxwl.gateway.testing.Db;
 import ai.sxwl.gateway.testing.EventsTopic;
 import ai.sxwl.gateway.testing.JobEventSchema;
+import ai.sxwl.gateway.testing.Progress;
 import ai.sxwl.gateway.testing.TestJobs;
 import ai.sxwl.gateway.testing.TestKafka;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,8 +52,7 @@ class OperationalEventsTest {
             .map(OperationalEvent.Type::wire).toList();
     private static final EventsTopic OPERATIONS = TestKafka.operationsTopic("sxwl.gateway.operations");
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A ceiling for progress on a machine shared with other builds, not a timing. */
-    private static final Duration PROGRESS = Duration.ofMinutes(2);
+    private static final Duration PROGRESS = Progress.CEILING;
     private static final WireMockServer RECEIVER = WebhookReceiver.started();
 
     @Inject
