@@ -278,7 +278,7 @@ class DeploymentFilesTest {
                 configMap.get("GATEWAY_KAFKA_TOPIC_CHECK_MIN_PARTITIONS"));
         assertEquals(map(map(events.get("spec")).get("config")).get("min.insync.replicas"),
                 configMap.get("GATEWAY_KAFKA_TOPIC_CHECK_MIN_INSYNC_REPLICAS"));
-        assertEquals(configMap.get("GATEWAY_KAFKA_OPERATIONS_TOPIC"), "sxwl.gateway.operations");
+        assertEquals("sxwl.gateway.operations", configMap.get("GATEWAY_KAFKA_OPERATIONS_TOPIC"));
 
         // Prometheus Operator: the label kube-prometheus-stack selects on, the management port, the tested rules.
         Map<String, Object> monitor = added.get("prometheus-operator ServiceMonitor");
