@@ -39,9 +39,11 @@ public class FeedBackfill implements HealthCheck {
     private static final long UNKNOWN = -1;
 
     private final AtomicLong remaining = new AtomicLong(UNKNOWN);
+    private final FeedPositions positions;
     private volatile boolean finished;
 
-    FeedBackfill(ApplicationGauges gauges) {
+    FeedBackfill(ApplicationGauges gauges, FeedPositions positions) {
+        this.positions = positions;
         gauges.register(Gauge.builder("gateway.feed.backfill.remaining", this, backfill -> backfill.finished ? 0
                         : Math.max(0, backfill.remaining.get()))
                 .description("Changes from before the events feed still waiting for their feed position"));
@@ -56,7 +58,7 @@ public class FeedBackfill implements HealthCheck {
      * Numbers the next batch of older changes on this connection (in the caller's transaction, under its lock): how
      * many it numbered; when none wait any more, it records the end and answers 0 (and {@link #finished()} is true).
      */
-    int numberNextBatch(Connection connection, String nextPosition) throws SQLException {
+    int numberNextBatch(Connection connection) throws SQLException {
         Long lastEventId;
         OffsetDateTime afterOccurredAt;
         long afterId;
@@ -101,14 +103,7 @@ public class FeedBackfill implements HealthCheck {
         if (ids.isEmpty()) {
             return finish(connection);
         }
-        try (PreparedStatement update = connection.prepareStatement("UPDATE job_event SET feed_position = "
-                + nextPosition + " WHERE id = ?")) {
-            for (long id : ids) { // in the list's order, so positions follow (occurred_at, id)
-                update.setLong(1, id);
-                update.addBatch();
-            }
-            update.executeBatch();
-        }
+        positions.assign(connection, ids); // in the list's order, so positions follow (occurred_at, id)
         try (PreparedStatement progress = connection.prepareStatement("UPDATE feed_backfill SET after_occurred_at = ?,"
                 + " after_id = ? WHERE id = 1")) {
             progress.setObject(1, lastOccurredAt);

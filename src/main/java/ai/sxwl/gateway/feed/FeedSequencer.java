@@ -3,7 +3,6 @@ package ai.sxwl.gateway.feed;
 import ai.sxwl.gateway.background.GracefulStop;
 import ai.sxwl.gateway.background.BackgroundLoop;
 import ai.sxwl.gateway.background.ClusterLock;
-import ai.sxwl.gateway.settings.Database;
 import ai.sxwl.gateway.history.JobChanged;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
@@ -39,16 +38,15 @@ public class FeedSequencer implements GracefulStop {
     private final EntityManager em;
     private final ClusterLock lock;
     private final FeedBackfill backfill;
-    private final String nextPosition;
+    private final FeedPositions positions;
     private final BackgroundLoop loop = new BackgroundLoop("feed-sequencer");
     private final AtomicReference<CompletableFuture<Void>> passed = new AtomicReference<>(new CompletableFuture<>());
 
-    FeedSequencer(EntityManager em, ClusterLock lock, FeedBackfill backfill, Database database) {
+    FeedSequencer(EntityManager em, ClusterLock lock, FeedBackfill backfill, FeedPositions positions) {
         this.em = em;
         this.lock = lock;
         this.backfill = backfill;
-        this.nextPosition = database.postgres() ? "nextval('job_event_feed_position')"
-                : "NEXT VALUE FOR job_event_feed_position";
+        this.positions = positions;
     }
 
     void start(@Observes StartupEvent event) {
@@ -84,7 +82,7 @@ public class FeedSequencer implements GracefulStop {
     private int numberCommitted() {
         return QuarkusTransaction.requiringNew().call(() -> lock.tryAcquire(ClusterLock.Name.EVENT_FEED)
                 ? em.unwrap(Session.class).doReturningWork(connection -> {
-                    int older = backfill.numberNextBatch(connection, nextPosition);
+                    int older = backfill.numberNextBatch(connection);
                     if (!backfill.finished()) {
                         return older;
                     }
@@ -96,14 +94,7 @@ public class FeedSequencer implements GracefulStop {
                             ids.add(rows.getLong(1));
                         }
                     }
-                    try (PreparedStatement update = connection.prepareStatement("UPDATE job_event SET feed_position = "
-                            + nextPosition + " WHERE id = ?")) {
-                        for (long id : ids) {
-                            update.setLong(1, id);
-                            update.addBatch();
-                        }
-                        update.executeBatch();
-                    }
+                    positions.assign(connection, ids);
                     return ids.size();
                 })
                 : 0);
