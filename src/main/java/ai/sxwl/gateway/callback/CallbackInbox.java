@@ -86,7 +86,7 @@ public class CallbackInbox {
         String jobId = callback.jobId();
         Job job = Job.lock(jobId);
         if (trustUntokened && trustedWith(job)) {
-            ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(jobId, JobOwner.tenant(untokenedTenant),
+            ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(job, jobId, JobOwner.tenant(untokenedTenant),
                     report(callback, now, traceparent)));
             return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
         }

@@ -45,7 +45,19 @@ public class JobLedger {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public ReportOutcome report(String jobId, JobOwner owner, StatusReport report) {
-        Job job = lockOrCreate(jobId, owner, report.at());
+        return report(Job.lock(jobId), jobId, owner, report);
+    }
+
+    /**
+     * The same, for a caller that has just looked the job up under its row lock ({@link Job#lock}; null: not known),
+     * so that it is not looked up twice. A job not known yet is inserted once, in its first state, when the
+     * transaction writes: not inserted empty and then updated. If another transaction creates the same job meanwhile,
+     * this one fails on the job's primary key (SQLState 23505): the callback writer then stores its callbacks one by
+     * one, and the job is found.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public ReportOutcome report(Job locked, String jobId, JobOwner owner, StatusReport report) {
+        Job job = locked == null ? created(jobId, owner, report.at()) : adopted(locked, owner);
         return ownedBy(job, owner) ? apply(job, report) : ReportOutcome.ANOMALY;
     }
 
@@ -80,23 +92,37 @@ public class JobLedger {
     }
 
     /**
-     * The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet. A submission is
-     * attached to a job only of its own tenant, or to one that no tenant has yet (named only by an unconfirmed
-     * callback, no status): a job never changes hands once it has a history.
+     * The job, locked; created without a status (seq 0) for {@code owner} when it is not known yet, waiting for a
+     * transaction that creates it concurrently. A submission is attached to a job only of its own tenant, or to one
+     * that no tenant has yet (named only by an unconfirmed callback, no status): a job never changes hands once it
+     * has a history.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public Job lockOrCreate(String jobId, JobOwner owner, Instant at) {
         Job job = Job.lock(jobId);
-        if (job == null) {
-            job = createLocked(jobId, owner.tenant(), at);
-        }
+        return adopted(job == null ? createLocked(jobId, owner.tenant(), at) : job, owner);
+    }
+
+    /** A new job of {@code owner}, without a status yet; inserted when the transaction next writes. */
+    private Job created(String jobId, JobOwner owner, Instant at) {
+        Job job = new Job();
+        job.jobId = jobId;
+        job.tenant = owner.tenant();
+        job.createdAt = at;
+        job.updatedAt = at;
+        em.persist(job);
+        return adopted(job, owner);
+    }
+
+    /** The locked job, attached to {@code owner}'s submission where the rules above allow it. */
+    private Job adopted(Job job, JobOwner owner) {
         if (owner.submissionId() != null && job.status == null) {
             job.tenant = owner.tenant(); // upstream gave this id to the submission's tenant
         }
         if (job.submissionId == null && owner.submissionId() != null && job.tenant.equals(owner.tenant())) {
             job.submissionId = owner.submissionId();
             job.submission = owner.submissionJson();
-            job.searchText = searchText(jobId, owner.submissionJson());
+            job.searchText = searchText(job.jobId, owner.submissionJson());
             if (job.labels == null) {
                 job.labels = owner.labelsJson();
             }
@@ -143,6 +169,13 @@ public class JobLedger {
             job.modelUrlExpiresAt = ModelUrls.expiresAt(report.modelUrl());
         }
 
+        // The change's observers first: the reconciler sets the job's next poll on the row before anything is written,
+        // so the job's row is written once per change, when the outbox or the event is (an insert with an identity
+        // writes the job before it), never a second time at commit for the poll.
+        changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
+                report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
+                job.submission, job.labels, report.traceparent()));
+
         JobEvent event = new JobEvent();
         event.jobId = job.jobId;
         event.seq = job.seq;
@@ -159,10 +192,6 @@ public class JobLedger {
         event.traceparent = report.traceparent();
         event.labels = job.labels;
         event.persist();
-
-        changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
-                report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
-                job.submission, job.labels, report.traceparent()));
     }
 
     /**
@@ -194,12 +223,11 @@ public class JobLedger {
      * which every caller does in the same transaction.
      */
     private Job createLocked(String jobId, String tenant, Instant at) {
-        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at, search_text)"
-                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3, ?4) ON CONFLICT DO NOTHING")
+        em.createNativeQuery("INSERT INTO job (job_id, tenant, status, seq, created_at, updated_at)"
+                        + " VALUES (?1, ?2, NULL, 0, ?3, ?3) ON CONFLICT DO NOTHING")
                 .setParameter(1, jobId)
                 .setParameter(2, tenant)
                 .setParameter(3, at)
-                .setParameter(4, searchText(jobId, null))
                 .executeUpdate();
         return Job.lock(jobId);
     }

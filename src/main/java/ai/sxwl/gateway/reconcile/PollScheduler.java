@@ -4,8 +4,10 @@ import ai.sxwl.gateway.history.Job;
 import ai.sxwl.gateway.history.JobChanged;
 import ai.sxwl.gateway.history.JobLedger;
 import ai.sxwl.gateway.history.JobOwner;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
@@ -25,8 +27,11 @@ public class PollScheduler {
         this.schedule = schedule;
     }
 
-    /** News: poll again {@code initial-delay} later, or never once terminal (and the model URL known). */
-    void onChange(@Observes JobChanged change) {
+    /**
+     * News: poll again {@code initial-delay} later, or never once terminal (and the model URL known). Before the
+     * change's other observers (which write), so that the job's row is written once, with its next poll.
+     */
+    void onChange(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) JobChanged change) {
         Job job = em.find(Job.class, change.jobId());
         job.unconfirmed = false;
         job.quietPolls = 0;
