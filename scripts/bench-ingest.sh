@@ -42,6 +42,10 @@
 #   BENCH_PG_PORT=5433      the benchmark cluster's port
 #   GATEWAY_*, QUARKUS_*        passed on to the gateway, e.g. GATEWAY_CALLBACK_WRITERS=4
 #   BENCH_JFR=1             also record a JFR profile of the gateway and print where its CPU went
+#   BENCH_EMBEDDED=1        also the embedded default's jar (H2, in-process broker) at concurrency 16: stored/s, RSS
+#   BENCH_BEFORE=<commit>   first the same benchmark on that commit's production jar (built in a git worktree under
+#                           target/), on a database of its own in the same cluster, then on this checkout's: "before"
+#                           and "after" figures from one run (target/bench-ingest-before.log and target/bench-ingest.log)
 #
 # Leaves target/ holding the production build: run `./mvnw clean package` to go back to the embedded default.
 set -euo pipefail
@@ -67,9 +71,30 @@ stop_cluster() {
 }
 stop_cluster # one that a killed run left behind: `clean` below would delete its folder under it
 
+EMBEDDED_APP=""
+if [ "${BENCH_EMBEDDED:-1}" = 1 ]; then
+  echo "== building the embedded default's jar"
+  ./mvnw -B -q clean package -DskipTests
+  EMBEDDED_APP=$(mktemp -d)
+  cp -r target/quarkus-app/. "$EMBEDDED_APP"
+fi
 echo "== building the production jar (-Ppostgres) and the benchmark"
 ./mvnw -B -q clean package -Ppostgres -DskipTests
+if [ -n "$EMBEDDED_APP" ]; then
+  rm -rf target/bench-embedded-app && mv "$EMBEDDED_APP" target/bench-embedded-app
+fi
 ./mvnw -B -q -Ppostgres dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-ingest.cp
+
+BEFORE_APP=$PWD/target/bench-before-app
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  echo "== building the production jar of $BENCH_BEFORE (before)"
+  BEFORE_SRC=$PWD/target/bench-before-src
+  git worktree remove --force "$BEFORE_SRC" 2>/dev/null || rm -rf "$BEFORE_SRC"
+  git worktree add -q --detach "$BEFORE_SRC" "$BENCH_BEFORE"
+  (cd "$BEFORE_SRC" && ./mvnw -B -q clean package -Ppostgres -DskipTests)
+  rm -rf "$BEFORE_APP" && cp -r "$BEFORE_SRC/target/quarkus-app" "$BEFORE_APP"
+  git worktree remove --force "$BEFORE_SRC"
+fi
 
 echo "== starting the benchmark's PostgreSQL on port $PG_PORT, with pg_stat_statements"
 trap stop_cluster EXIT
@@ -86,8 +111,11 @@ as_postgres psql -h "$PG_DIR" -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 -q <<
 CREATE ROLE sxwl LOGIN PASSWORD 'sxwl';
 CREATE ROLE bench_pgbench LOGIN PASSWORD 'bench_pgbench';
 CREATE ROLE bench_observer LOGIN PASSWORD 'bench_observer' IN ROLE pg_read_all_stats, pg_read_all_data, pg_checkpoint;
-CREATE DATABASE $DB OWNER sxwl;
-\c $DB
+SQL
+# A database per measured gateway (the "before" one too), each with pgbench's reference table
+create_database() {
+  as_postgres psql -h "$PG_DIR" -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $1 OWNER sxwl"
+  as_postgres psql -h "$PG_DIR" -p "$PG_PORT" -d "$1" -v ON_ERROR_STOP=1 -q <<SQL
 CREATE EXTENSION pg_stat_statements;
 -- pgbench's reference: one row per transaction into a table shaped like the callback receipts, in a schema of its
 -- own (Flyway migrates only an empty public schema)
@@ -96,13 +124,26 @@ CREATE TABLE pgbench.bench_insert (id bigserial PRIMARY KEY, job_id text NOT NUL
   received_at timestamptz NOT NULL DEFAULT now());
 ALTER TABLE pgbench.bench_insert OWNER TO bench_pgbench;
 SQL
+}
+create_database "$DB"
 
-ARGS=(-Dbench.database=$DB -Dbench.port="$PG_PORT" -Dbench.postmaster="$(head -n 1 "$PG_DIR/data/postmaster.pid")"
+ARGS=(-Dbench.port="$PG_PORT" -Dbench.postmaster="$(head -n 1 "$PG_DIR/data/postmaster.pid")"
   -Dbench.seconds="${BENCH_SECONDS:-10}")
 [ -n "${BENCH_CONCURRENCY:-}" ] && ARGS+=(-Dbench.concurrency="$BENCH_CONCURRENCY")
 [ -n "${BENCH_RATES:-}" ] && ARGS+=(-Dbench.rates="$BENCH_RATES")
 [ -n "${BENCH_JVM:-}" ] && ARGS+=(-Dbench.jvm="$BENCH_JVM")
 [ "${BENCH_JFR:-0}" = 1 ] && ARGS+=(-Dbench.jfr=target/bench-ingest.jfr)
+# The embedded default is measured with this checkout's run only
+AFTER_ARGS=()
+[ -n "$EMBEDDED_APP" ] && AFTER_ARGS+=(-Dbench.embedded.jar="$PWD/target/bench-embedded-app/quarkus-run.jar")
 echo "-cp target/test-classes:$(cat target/bench-ingest.cp)" > target/bench-ingest.args
-java -Xmx1g "${ARGS[@]}" @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark 2>&1 \
-  | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/bench-ingest.log
+if [ -n "${BENCH_BEFORE:-}" ]; then
+  echo "== before: $BENCH_BEFORE ($(git log -1 --format='%h %s' "$BENCH_BEFORE"))"
+  create_database "${DB}_before"
+  java -Xmx1g "${ARGS[@]}" -Dbench.database="${DB}_before" -Dgateway.jar="$BEFORE_APP/quarkus-run.jar" \
+    @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark 2>&1 \
+    | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/bench-ingest-before.log
+  echo "== after: this checkout ($(git log -1 --format='%h %s')$(git diff --quiet HEAD || echo ', with uncommitted changes'))"
+fi
+java -Xmx1g "${ARGS[@]}" "${AFTER_ARGS[@]}" -Dbench.database="$DB" @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark \
+  2>&1 | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/bench-ingest.log

@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +53,8 @@ import java.util.regex.Pattern;
  * benchmark's own PostgreSQL cluster, with pg_stat_statements loaded, and its postmaster's pid), {@code bench.seconds}
  * (per run, default 10),
  * {@code bench.concurrency} (default 16,64,256), {@code bench.rates} (default 500,2000), {@code bench.jvm} (the
- * gateway's JVM flags), {@code bench.jfr} (a file: record a JFR profile of the gateway and print where its CPU went).
+ * gateway's JVM flags), {@code bench.jfr} (a file: record a JFR profile of the gateway and print where its CPU went),
+ * {@code bench.embedded.jar} (the embedded default's jar: also measure it, {@link #embeddedDefault}).
  */
 public final class IngestBenchmark {
 
@@ -60,6 +62,8 @@ public final class IngestBenchmark {
     private static final String TOPIC = "sxwl.job.events";
     /** The concurrency at which PostgreSQL's work per callback and per pgbench insert is measured. */
     static final int WORK_CONCURRENCY = 64;
+    /** The embedded default's load: a team's first try, not a production load. */
+    private static final int EMBEDDED_CONCURRENCY = 16;
     private static final String GATEWAY_ROLE = "sxwl";
     private static final String PGBENCH_ROLE = "bench_pgbench";
     /**
@@ -79,6 +83,7 @@ public final class IngestBenchmark {
     private final int[] rates = ints(System.getProperty("bench.rates", "500,2000"));
     private final String jvm = System.getProperty("bench.jvm", "-Xmx256m -XX:+UseSerialGC");
     private final String jfr = System.getProperty("bench.jfr", "");
+    private final String embeddedJar = System.getProperty("bench.embedded.jar", "");
     private long kafkaPid;
     private final String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     private final PostgresWork postgres = new PostgresWork(jdbcUrl,
@@ -159,10 +164,37 @@ public final class IngestBenchmark {
                     memory.get("VmHWM") / 1024, memory.get("VmRSS") / 1024, jvm));
             gateway.stop(); // an orderly stop, which writes the JFR recording
         }
+        if (!embeddedJar.isEmpty()) {
+            embeddedDefault(Path.of(embeddedJar));
+        }
         System.out.println("machine: " + Runtime.getRuntime().availableProcessors() + " cores; " + LocalDate.now()
                 + "; PostgreSQL, the Kafka broker, wrk and the gateway on it; command: scripts/bench-ingest.sh");
         if (!jfr.isEmpty()) {
             IngestJfrHotspots.print(Path.of(jfr));
+        }
+    }
+
+    /**
+     * What the one-command gateway carries: the embedded default's jar (H2 in a file and the in-process broker) started
+     * as the README's run command starts it, plus the trusted untokened route, at concurrency
+     * {@value #EMBEDDED_CONCURRENCY} after a warm-up: stored callbacks per second and the process's RSS (the broker's
+     * CPU is the gateway's here).
+     */
+    private void embeddedDefault(Path jar) throws Exception {
+        kafkaPid = 0;
+        try (GatewayProcess gateway = new GatewayProcess(jvm.split("\\s+"))) {
+            gateway.jar = jar;
+            gateway.environment.put("GATEWAY_CALLBACK_TRUST_UNTOKENED", "true");
+            gateway.environment.put("GATEWAY_RECONCILE_ENABLED", "false");
+            gateway.start();
+            System.out.println("== the embedded default (H2, in-process broker): 30 s warm-up at concurrency "
+                    + EMBEDDED_CONCURRENCY);
+            wrk(gateway, "unique", EMBEDDED_CONCURRENCY, 30, "embedded-warmup");
+            print("embedded default, c=" + EMBEDDED_CONCURRENCY, wrk(gateway, "unique", EMBEDDED_CONCURRENCY, seconds,
+                    "embedded"));
+            Map<String, Long> memory = memory(gateway.pid());
+            System.out.println(String.format("embedded default RSS: peak %d MB, after the run %d MB (JVM flags: %s)",
+                    memory.get("VmHWM") / 1024, memory.get("VmRSS") / 1024, jvm));
         }
     }
 
@@ -294,16 +326,27 @@ public final class IngestBenchmark {
 
     /**
      * Callbacks for new jobs sent at a fixed rate for the run's seconds; each one's latency runs from the moment it
-     * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id).
+     * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id). The sender checks
+     * what is due every millisecond, so its own wait is at most about that (and is printed). Beside the total, where
+     * the time went, from timestamps on one clock: due → sent (the sender), sent → received (the event's {@code time},
+     * when the gateway took the callback: HTTP and parsing; milliseconds), received → relayed (the Kafka record's
+     * CreateTime, when the relay handed it to the producer: the writer's queue and commit, the relay's wake-up and
+     * batch), relayed → consumed (producer linger, acks=all, the consumer's fetch); and the callback's 200 (due →
+     * answered). Each stage as p50 / p99, and its mean over the slowest 1% of events: where the tail goes.
      */
     private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate) throws Exception {
         String prefix = "e2e-" + rate + "-" + System.nanoTime() + "-";
-        Map<String, Long> dueAt = new ConcurrentHashMap<>();
-        long[] latencies = new long[rate * seconds];
-        long[] answered = new long[latencies.length];
-        AtomicInteger answers = new AtomicInteger();
+        int total = rate * seconds;
+        Map<String, Integer> byJob = new ConcurrentHashMap<>();
+        long[] dueAt = new long[total];
+        long[] sentAt = new long[total];
+        long[] answeredAt = new long[total];
+        long[][] stages = new long[Stage.values().length][total];
+        boolean[] consumed = new boolean[total];
         AtomicInteger received = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        // Wall-clock milliseconds (the event's time, the record's timestamp) to this JVM's nanoTime.
+        long wallToNanos = System.nanoTime() - System.currentTimeMillis() * 1_000_000L;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
@@ -319,15 +362,15 @@ public final class IngestBenchmark {
             HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(gateway.httpPort), new PoolOptions().setHttp1MaxSize(256));
             long start = System.nanoTime() + 100_000_000;
-            int total = latencies.length;
             AtomicInteger sent = new AtomicInteger();
             vertx.setPeriodic(100, 1, timer -> {
                 long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
                 while (sent.get() < Math.min(due + 1, total)) {
                     int i = sent.getAndIncrement();
                     String jobId = prefix + i;
-                    long dueNanos = start + i * 1_000_000_000L / rate;
-                    dueAt.put(jobId, dueNanos);
+                    dueAt[i] = start + i * 1_000_000_000L / rate;
+                    byJob.put(jobId, i);
+                    sentAt[i] = System.nanoTime();
                     http.request(HttpMethod.POST, "/callbacks/sxwl")
                             .compose(request -> request.putHeader("Content-Type", "application/json")
                                     .send("{\"status\":\"success\",\"jobId\":\"" + jobId + "\",\"url\":\"\"}"))
@@ -335,7 +378,7 @@ public final class IngestBenchmark {
                                 if (response.failed() || response.result().statusCode() != 200) {
                                     failed.incrementAndGet();
                                 } else {
-                                    answered[answers.getAndIncrement()] = System.nanoTime() - dueNanos;
+                                    answeredAt[i] = System.nanoTime();
                                 }
                             });
                 }
@@ -348,23 +391,70 @@ public final class IngestBenchmark {
             while (received.get() + failed.get() < total && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.nanoTime();
-                    Long due = dueAt.remove(record.key());
-                    if (due != null) {
-                        latencies[received.getAndIncrement()] = now - due;
+                    Integer i = byJob.remove(record.key());
+                    if (i == null) {
+                        continue;
                     }
+                    long takenAt = wallToNanos + Instant.parse(eventTime(record.value())).toEpochMilli() * 1_000_000L;
+                    long relayedAt = wallToNanos + record.timestamp() * 1_000_000L;
+                    stages[Stage.TOTAL.ordinal()][i] = now - dueAt[i];
+                    stages[Stage.SENDER.ordinal()][i] = sentAt[i] - dueAt[i];
+                    stages[Stage.TO_GATEWAY.ordinal()][i] = takenAt - sentAt[i];
+                    stages[Stage.STORED_AND_RELAYED.ordinal()][i] = relayedAt - takenAt;
+                    stages[Stage.KAFKA.ordinal()][i] = now - relayedAt;
+                    consumed[i] = true;
+                    received.incrementAndGet();
                 }
             }
             vertx.close();
         }
-        long[] got = Arrays.copyOf(latencies, received.get());
-        Arrays.sort(got);
-        long[] ok = Arrays.copyOf(answered, answers.get());
-        Arrays.sort(ok);
-        System.out.println(String.format("end to end at %,d/s: %,d of %,d events received, p50 %.1f ms, p99 %.1f ms, max %.1f ms"
-                        + " (the callback's 200: p50 %.1f ms, p99 %.1f ms); %d callbacks not answered 200", rate,
-                got.length, latencies.length, percentile(got, 50) / 1e6, percentile(got, 99) / 1e6,
-                got.length == 0 ? 0 : got[got.length - 1] / 1e6, percentile(ok, 50) / 1e6, percentile(ok, 99) / 1e6,
-                failed.get()));
+        int[] got = java.util.stream.IntStream.range(0, total).filter(i -> consumed[i]).toArray();
+        for (int i : got) {
+            stages[Stage.ANSWERED.ordinal()][i] = answeredAt[i] == 0 ? Long.MAX_VALUE : answeredAt[i] - dueAt[i];
+        }
+        long[] totals = Arrays.stream(got).mapToLong(i -> stages[Stage.TOTAL.ordinal()][i]).sorted().toArray();
+        int[] slowest = Arrays.stream(got).boxed()
+                .sorted((a, b) -> Long.compare(stages[Stage.TOTAL.ordinal()][b], stages[Stage.TOTAL.ordinal()][a]))
+                .limit(Math.max(1, got.length / 100)).mapToInt(Integer::intValue).toArray();
+        System.out.println(String.format("end to end at %,d/s: %,d of %,d events received, p50 %.1f ms, p99 %.1f ms,"
+                        + " max %.1f ms; %d callbacks not answered 200", rate, got.length, total,
+                percentile(totals, 50) / 1e6, percentile(totals, 99) / 1e6,
+                totals.length == 0 ? 0 : totals[totals.length - 1] / 1e6, failed.get()));
+        for (Stage stage : Stage.values()) {
+            long[] values = Arrays.stream(got).mapToLong(i -> stages[stage.ordinal()][i])
+                    .filter(v -> v != Long.MAX_VALUE).sorted().toArray();
+            double tail = Arrays.stream(slowest).mapToLong(i -> stages[stage.ordinal()][i])
+                    .filter(v -> v != Long.MAX_VALUE).average().orElse(0) / 1e6;
+            System.out.println(String.format("    %-44s p50 %7.1f ms, p99 %7.1f ms; the slowest 1%%: %7.1f ms",
+                    stage.label, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6, tail));
+        }
+    }
+
+    /** The stages of one event's way, as {@link #endToEnd} prints them. */
+    private enum Stage {
+        TOTAL("total (due → consumed)"),
+        SENDER("the sender (due → sent)"),
+        TO_GATEWAY("HTTP (sent → taken, ms clock)"),
+        STORED_AND_RELAYED("stored and relayed (taken → record created)"),
+        KAFKA("Kafka (record created → consumed)"),
+        ANSWERED("the callback's 200 (due → answered)");
+
+        private final String label;
+
+        Stage(String label) {
+            this.label = label;
+        }
+    }
+
+    private static final Pattern EVENT_TIME = Pattern.compile("\"time\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** The CloudEvent's {@code time}: when the gateway took the callback. */
+    private static String eventTime(String cloudEvent) {
+        Matcher time = EVENT_TIME.matcher(cloudEvent);
+        if (!time.find()) {
+            throw new IllegalStateException("An event without a time: " + cloudEvent);
+        }
+        return time.group(1);
     }
 
     private static String perThread(Wrk run) {
@@ -385,9 +475,9 @@ public final class IngestBenchmark {
                 run.generatorCores);
     }
 
-    /** utime + stime of a process, in clock ticks (1/100 s). */
+    /** utime + stime of a process, in clock ticks (1/100 s); 0 for pid 0 (the embedded build's broker, in the gateway). */
     private static long cpuTicks(long pid) throws IOException {
-        return ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        return pid == 0 ? 0 : ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
     }
 
     /** utime + stime from a /proc/.../stat line (fields 14 and 15, counted after the parenthesized name). */
