@@ -86,8 +86,8 @@ public class CallbackInbox {
         String jobId = callback.jobId();
         Job job = Job.lock(jobId);
         if (trustUntokened && trustedWith(job)) {
-            ReceiptOutcome outcome = ReceiptOutcome.of(ledger.report(job, jobId, JobOwner.tenant(untokenedTenant),
-                    report(callback, now, traceparent)));
+            ReceiptOutcome outcome = ReceiptOutcome.of(ledger.reportLookedUp(job, jobId,
+                    JobOwner.tenant(untokenedTenant), report(callback, now, traceparent)));
             return CallbackReceipt.of(dedupeKey, CallbackRoute.UNTOKENED, null, jobId, callback, outcome, null, now);
         }
         ReceiptOutcome outcome = unconfirmedOutcome(job, callback);

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * wait on each other's row locks.
  *
  * <p>A batch the database refuses for a callback's data (a data exception or a broken constraint) is stored again
- * one callback per transaction, so that the bad one fails alone. Any other failure is the database's (unreachable,
+ * one callback per transaction, so that the bad one fails alone (and one whose new job another transaction created
+ * meanwhile finds it). Any other failure is the database's (unreachable,
  * timed out, no connection) and the whole batch is answered 503 at once, as each callback alone would be. A callback
  * that waited {@code gateway.callback.max-wait} without its writer taking it (the writer is stuck on a database that
  * does not answer) is taken out of the queue and answered 503 too: nothing of it was stored.
@@ -215,11 +216,13 @@ public class CallbackWriter implements GracefulStop {
     }
 
     private void storeOneByOne(List<Pending> batch, RuntimeException batchFailure) {
-        if (batch.size() == 1 || !refusedForItsData(batchFailure)) {
+        if (!refusedForItsData(batchFailure)) {
             // The database itself failed (unreachable, timed out, no connection): so would each callback alone.
             batch.forEach(pending -> pending.done.completeExceptionally(batchFailure));
             return;
         }
+        // Also a batch of one: when another transaction created a callback's new job meanwhile (its key, 23505), the
+        // callback alone, stored again, finds the job.
         LOG.debugf("A batch of %d callbacks failed (%s); storing them one by one", batch.size(),
                 batchFailure.toString());
         for (Pending pending : batch) {

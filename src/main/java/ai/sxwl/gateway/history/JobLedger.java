@@ -41,22 +41,23 @@ public class JobLedger {
 
     /**
      * Applies a report to a job, creating the job on the fly for {@code owner} if it is not known yet (its first
-     * change then has no previous status).
+     * change then has no previous status; a transaction creating the same job meanwhile is waited for).
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public ReportOutcome report(String jobId, JobOwner owner, StatusReport report) {
-        return report(Job.lock(jobId), jobId, owner, report);
+        Job job = lockOrCreate(jobId, owner, report.at());
+        return ownedBy(job, owner) ? apply(job, report) : ReportOutcome.ANOMALY;
     }
 
     /**
-     * The same, for a caller that has just looked the job up under its row lock ({@link Job#lock}; null: not known),
-     * so that it is not looked up twice. A job not known yet is inserted once, in its first state, when the
-     * transaction writes: not inserted empty and then updated. If another transaction creates the same job meanwhile,
-     * this one fails on the job's primary key (SQLState 23505): the callback writer then stores its callbacks one by
-     * one, and the job is found.
+     * The same, for the callback writer, which has just looked the job up under its row lock ({@link Job#lock}; null:
+     * not known): no second look-up, and a job not known yet is inserted once, in its first state, not inserted empty,
+     * locked again and updated (a first state that the reconciler polls still gets its next poll by an update). If
+     * another transaction creates the same job meanwhile, this one fails on the job's primary key (SQLState 23505):
+     * the callback writer then stores its callbacks again one at a time, and the job is found.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public ReportOutcome report(Job locked, String jobId, JobOwner owner, StatusReport report) {
+    public ReportOutcome reportLookedUp(Job locked, String jobId, JobOwner owner, StatusReport report) {
         Job job = locked == null ? created(jobId, owner, report.at()) : adopted(locked, owner);
         return ownedBy(job, owner) ? apply(job, report) : ReportOutcome.ANOMALY;
     }
@@ -103,14 +104,13 @@ public class JobLedger {
         return adopted(job == null ? createLocked(jobId, owner.tenant(), at) : job, owner);
     }
 
-    /** A new job of {@code owner}, without a status yet; inserted when the transaction next writes. */
+    /** A new job of {@code owner}, without a status yet; persisted by its first change ({@link #record}). */
     private Job created(String jobId, JobOwner owner, Instant at) {
         Job job = new Job();
         job.jobId = jobId;
         job.tenant = owner.tenant();
         job.createdAt = at;
         job.updatedAt = at;
-        em.persist(job);
         return adopted(job, owner);
     }
 
@@ -169,12 +169,11 @@ public class JobLedger {
             job.modelUrlExpiresAt = ModelUrls.expiresAt(report.modelUrl());
         }
 
-        // The change's observers first: the reconciler sets the job's next poll on the row before anything is written,
-        // so the job's row is written once per change, when the outbox or the event is (an insert with an identity
-        // writes the job before it), never a second time at commit for the poll.
-        changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
-                report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
-                job.submission, job.labels, report.traceparent()));
+        if (!em.contains(job)) {
+            // A new job (created): persisted now that it holds its first state, which its row is inserted with (a
+            // persisted entity is inserted as it was at persist; a later change would be a second write, an update).
+            em.persist(job);
+        }
 
         JobEvent event = new JobEvent();
         event.jobId = job.jobId;
@@ -192,6 +191,10 @@ public class JobLedger {
         event.traceparent = report.traceparent();
         event.labels = job.labels;
         event.persist();
+
+        changes.fire(new JobChanged(job.jobId, job.tenant, job.seq, type, job.status, previous,
+                report.upstreamStatus(), job.modelUrl, job.modelUrlExpiresAt, report.detectedBy(), report.at(),
+                job.submission, job.labels, report.traceparent()));
     }
 
     /**

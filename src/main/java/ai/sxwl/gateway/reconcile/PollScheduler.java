@@ -29,7 +29,8 @@ public class PollScheduler {
 
     /**
      * News: poll again {@code initial-delay} later, or never once terminal (and the model URL known). Before the
-     * change's other observers (which write), so that the job's row is written once, with its next poll.
+     * change's other observers, whose writes flush the session: the job's row is then updated once per change, its
+     * next poll with the rest.
      */
     void onChange(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) JobChanged change) {
         Job job = em.find(Job.class, change.jobId());

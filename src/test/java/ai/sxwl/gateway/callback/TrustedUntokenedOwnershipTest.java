@@ -1,20 +1,28 @@
 package ai.sxwl.gateway.callback;
 
 import ai.sxwl.gateway.testing.EventsTopic;
+import ai.sxwl.gateway.testing.Progress;
 import ai.sxwl.gateway.testing.SxwlSimulator;
+import ai.sxwl.gateway.testing.TestJobs;
 import ai.sxwl.gateway.testing.TestKafka;
+import io.agroal.api.AgroalDataSource;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static ai.sxwl.gateway.testing.Api.as;
 import static ai.sxwl.gateway.testing.Api.spec;
@@ -57,9 +65,39 @@ class TrustedUntokenedOwnershipTest extends UntokenedOwnershipProperties {
         }
     }
 
+    @Inject
+    AgroalDataSource dataSource;
+
     @Override
     boolean trusted() {
         return true;
+    }
+
+    /**
+     * A callback's new job is inserted without first waiting on other transactions that might create it too. When one
+     * does (here a transaction the test holds open), the callback's batch fails on the job's key and is stored again
+     * one callback at a time, which finds the job: the callback is still answered 200 and applied, once.
+     */
+    @Test
+    void aCallbackWhoseNewJobAnotherTransactionCreatesMeanwhileIsStillStoredAndAppliedOnce() throws Exception {
+        String jobId = TestJobs.newJobId();
+        CompletableFuture<Integer> answer;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            try (PreparedStatement insert = other.prepareStatement("INSERT INTO job (job_id, tenant, status, seq,"
+                    + " created_at, updated_at) VALUES (?, 'acme', NULL, 0, now(), now())")) {
+                insert.setString(1, jobId);
+                insert.executeUpdate();
+            }
+            answer = CompletableFuture.supplyAsync(() -> untokened(body(jobId, "fail", "")).extract().statusCode());
+            // The callback's own insert of the job waits for this transaction to end.
+            await().atMost(Progress.CEILING).until(() -> db.count("SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE wait_event_type = 'Lock' AND query ILIKE 'insert into job %'") == 1);
+            other.commit();
+        }
+        assertEquals(200, answer.get(Progress.CEILING.toSeconds(), TimeUnit.SECONDS));
+        assertEquals("failed", db.rows("SELECT status FROM job WHERE job_id = ?", jobId).get(0).get("status"));
+        assertEquals(1, db.count("SELECT count(*) FROM job_event WHERE job_id = ?", jobId));
     }
 
     @Test
