@@ -327,12 +327,13 @@ public final class IngestBenchmark {
     /**
      * Callbacks for new jobs sent at a fixed rate for the run's seconds; each one's latency runs from the moment it
      * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id). The sender checks
-     * what is due every millisecond, so its own wait is at most about that (and is printed). Beside the total, where
-     * the time went, from timestamps on one clock: due → sent (the sender), sent → received (the event's {@code time},
-     * when the gateway took the callback: HTTP and parsing; milliseconds), received → relayed (the Kafka record's
-     * CreateTime, when the relay handed it to the producer: the writer's queue and commit, the relay's wake-up and
-     * batch), relayed → consumed (producer linger, acks=all, the consumer's fetch); and the callback's 200 (due →
-     * answered). Each stage as p50 / p99, and its mean over the slowest 1% of events: where the tail goes.
+     * what is due every millisecond, so its own wait is at most about that when it gets the CPU (its stalls are
+     * printed). Beside the total, where the time went, from timestamps on one clock: due → sent (the sender), sent →
+     * applied (the event's {@code time}, taken when the callback's writer applies it in its batch: HTTP, parsing and
+     * the writer's queue; milliseconds), applied → record (the Kafka record's CreateTime, when the relay handed it to
+     * the producer: the batch's commit, the relay's wake-up and batch), record → consumed (producer linger, acks=all,
+     * the consumer's fetch); and the callback's 200 (due → answered). Each stage as p50 / p99, and its mean over the
+     * slowest 1% of events: where the tail goes.
      */
     private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate) throws Exception {
         String prefix = "e2e-" + rate + "-" + System.nanoTime() + "-";
@@ -399,8 +400,8 @@ public final class IngestBenchmark {
                     long relayedAt = wallToNanos + record.timestamp() * 1_000_000L;
                     stages[Stage.TOTAL.ordinal()][i] = now - dueAt[i];
                     stages[Stage.SENDER.ordinal()][i] = sentAt[i] - dueAt[i];
-                    stages[Stage.TO_GATEWAY.ordinal()][i] = takenAt - sentAt[i];
-                    stages[Stage.STORED_AND_RELAYED.ordinal()][i] = relayedAt - takenAt;
+                    stages[Stage.TO_WRITER.ordinal()][i] = takenAt - sentAt[i];
+                    stages[Stage.COMMITTED_AND_RELAYED.ordinal()][i] = relayedAt - takenAt;
                     stages[Stage.KAFKA.ordinal()][i] = now - relayedAt;
                     consumed[i] = true;
                     received.incrementAndGet();
@@ -434,8 +435,8 @@ public final class IngestBenchmark {
     private enum Stage {
         TOTAL("total (due → consumed)"),
         SENDER("the sender (due → sent)"),
-        TO_GATEWAY("HTTP (sent → taken, ms clock)"),
-        STORED_AND_RELAYED("stored and relayed (taken → record created)"),
+        TO_WRITER("to its writer (sent → applied, ms clock)"),
+        COMMITTED_AND_RELAYED("committed and relayed (applied → record)"),
         KAFKA("Kafka (record created → consumed)"),
         ANSWERED("the callback's 200 (due → answered)");
 
@@ -475,7 +476,7 @@ public final class IngestBenchmark {
                 run.generatorCores);
     }
 
-    /** utime + stime of a process, in clock ticks (1/100 s); 0 for pid 0 (the embedded build's broker, in the gateway). */
+    /** utime + stime of a process, in clock ticks (1/100 s); 0 for pid 0 (the embedded build's broker: the gateway). */
     private static long cpuTicks(long pid) throws IOException {
         return pid == 0 ? 0 : ticks(Files.readString(Path.of("/proc/" + pid + "/stat")));
     }
