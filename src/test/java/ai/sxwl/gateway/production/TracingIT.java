@@ -48,6 +48,8 @@ class TracingIT {
             gateway.environment.put("QUARKUS_OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:" + collector.port());
             gateway.environment.put("QUARKUS_OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
             gateway.environment.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms");
+            // What is traced, not how fast: on a starved machine the simulator can take longer than the stack's 2 s.
+            gateway.environment.put("GATEWAY_UPSTREAM_READ_TIMEOUT", "30s");
             gateway.start();
             HttpClient http = HttpClient.newHttpClient();
             String spec = Api.spec("sleep 60");
