@@ -43,6 +43,8 @@
 #   GATEWAY_*, QUARKUS_*        passed on to the gateway, e.g. GATEWAY_CALLBACK_WRITERS=4
 #   BENCH_JFR=1             also record a JFR profile of the gateway and print where its CPU went
 #   BENCH_EMBEDDED=1        also the embedded default's jar (H2, in-process broker) at concurrency 16: stored/s, RSS
+#   BENCH_PG_EXPLAIN=<ms>   also log the plans of statements that ran longer (auto_explain, with row counts and
+#                           buffers), kept in target/bench-ingest-pg-server.log
 #   BENCH_BEFORE=<commit>   first the same benchmark on that commit's production jar (built in a git worktree under
 #                           target/), on a database of its own in the same cluster, then on this checkout's: "before"
 #                           and "after" figures from one run (target/bench-ingest-before.log and target/bench-ingest.log)
@@ -66,6 +68,9 @@ PG_BIN=/usr/lib/postgresql/$PG_MAJOR/bin
 stop_cluster() {
   if [ -f "$PG_DIR/data/postmaster.pid" ]; then
     as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+  fi
+  if [ -n "${BENCH_PG_EXPLAIN:-}" ] && [ -f "$PG_DIR/server.log" ]; then
+    cp "$PG_DIR/server.log" target/bench-ingest-pg-server.log
   fi
   rm -rf "$PG_DIR"
 }
@@ -106,7 +111,9 @@ as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" --auth=trust >/dev/null
 as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -o "-c config_file=$CONFIG_FILE \
   -c data_directory=$PG_DIR/data -c port=$PG_PORT -c unix_socket_directories=$PG_DIR \
   -c external_pid_file=$PG_DIR/external.pid -c cluster_name=bench-ingest \
-  -c shared_preload_libraries=${PRELOAD:+$PRELOAD,}pg_stat_statements" start >/dev/null
+  -c shared_preload_libraries=${PRELOAD:+$PRELOAD,}pg_stat_statements${BENCH_PG_EXPLAIN:+,auto_explain \
+  -c auto_explain.log_min_duration=$BENCH_PG_EXPLAIN -c auto_explain.log_analyze=on \
+  -c auto_explain.log_buffers=on -c auto_explain.log_timing=off}" start >/dev/null
 as_postgres psql -h "$PG_DIR" -p "$PG_PORT" -d postgres -v ON_ERROR_STOP=1 -q <<SQL
 CREATE ROLE sxwl LOGIN PASSWORD 'sxwl';
 CREATE ROLE bench_pgbench LOGIN PASSWORD 'bench_pgbench';
