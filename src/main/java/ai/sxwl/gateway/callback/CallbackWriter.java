@@ -30,10 +30,10 @@ import java.util.function.Supplier;
  *
  * <p>A batch the database refuses for a callback's data (a data exception or a broken constraint) is stored again
  * one callback per transaction, so that the bad one fails alone (and one whose new job another transaction created
- * meanwhile finds it). Any other failure is the database's (unreachable,
- * timed out, no connection) and the whole batch is answered 503 at once, as each callback alone would be. A callback
- * that waited {@code gateway.callback.max-wait} without its writer taking it (the writer is stuck on a database that
- * does not answer) is taken out of the queue and answered 503 too: nothing of it was stored.
+ * meanwhile finds it). Any other failure is the database's (unreachable, timed out, no connection) and the whole
+ * batch is answered 503 at once, as each callback alone would be. A callback that waited
+ * {@code gateway.callback.max-wait} without its writer taking it (the writer is stuck on a database that does not
+ * answer) is taken out of the queue and answered 503 too: nothing of it was stored.
  */
 @ApplicationScoped
 public class CallbackWriter implements GracefulStop {

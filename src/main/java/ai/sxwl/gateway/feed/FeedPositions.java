@@ -11,8 +11,9 @@ import java.util.List;
 /**
  * Gives changes their feed positions from the feed's sequence, in the order of a list of event ids: one UPDATE per
  * change, sent in one JDBC batch. One statement for the whole list (numbering {@code unnest(ids) WITH ORDINALITY}
- * joined to the events) was measured and is slower: scripts/bench-ingest.sh on 2026-12-07 gave it 0.6 ms of statement
- * time per change, against 0.025 ms for the batch's single-row updates.
+ * joined to the events) was tried: scripts/bench-ingest.sh on 2026-12-07 gave it 0.6 ms of statement time per change,
+ * against 0.025 ms for the batch's single-row updates (in runs before the benchmark analyzed its new tables, so a plan
+ * from the empty table may have been the cause; not measured again).
  */
 @ApplicationScoped
 class FeedPositions {
