@@ -144,13 +144,18 @@ ARGS=(-Dbench.port="$PG_PORT" -Dbench.postmaster="$(head -n 1 "$PG_DIR/data/post
 AFTER_ARGS=()
 [ -n "$EMBEDDED_APP" ] && AFTER_ARGS+=(-Dbench.embedded.jar="$PWD/target/bench-embedded-app/quarkus-run.jar")
 echo "-cp target/test-classes:$(cat target/bench-ingest.cp)" > target/bench-ingest.args
+# One run of the benchmark: the log it is kept in, then its own system properties
+run_benchmark() {
+  local log=$1
+  shift
+  java -Xmx1g "${ARGS[@]}" "$@" @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark 2>&1 \
+    | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee "$log"
+}
 if [ -n "${BENCH_BEFORE:-}" ]; then
   echo "== before: $BENCH_BEFORE ($(git log -1 --format='%h %s' "$BENCH_BEFORE"))"
   create_database "${DB}_before"
-  java -Xmx1g "${ARGS[@]}" -Dbench.database="${DB}_before" -Dgateway.jar="$BEFORE_APP/quarkus-run.jar" \
-    @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark 2>&1 \
-    | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/bench-ingest-before.log
+  run_benchmark target/bench-ingest-before.log -Dbench.database="${DB}_before" \
+    -Dgateway.jar="$BEFORE_APP/quarkus-run.jar"
   echo "== after: this checkout ($(git log -1 --format='%h %s')$(git diff --quiet HEAD || echo ', with uncommitted changes'))"
 fi
-java -Xmx1g "${ARGS[@]}" "${AFTER_ARGS[@]}" -Dbench.database="$DB" @target/bench-ingest.args ai.sxwl.gateway.benchmark.IngestBenchmark \
-  2>&1 | grep -v -E "^(SLF4J|\[|[0-9]{2}:[0-9]{2})" | tee target/bench-ingest.log
+run_benchmark target/bench-ingest.log -Dbench.database="$DB" "${AFTER_ARGS[@]}"
