@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
@@ -80,6 +81,8 @@ public final class IngestBenchmark {
     private final String database = System.getProperty("bench.database", "sxwl_gateway_ingest");
     private final int port = Integer.getInteger("bench.port", 5433);
     private final int seconds = Integer.getInteger("bench.seconds", 10);
+    /** The unmeasured end-to-end pass before the measured one, at the same rate. */
+    private static final int E2E_WARM_UP_SECONDS = 5;
     private final int[] concurrencies = ints(System.getProperty("bench.concurrency", "16,64,256"));
     private final int[] rates = ints(System.getProperty("bench.rates", "500,2000"));
     private final String jvm = System.getProperty("bench.jvm", "-Xmx256m -XX:+UseSerialGC");
@@ -159,7 +162,10 @@ public final class IngestBenchmark {
                 PostgresWork.print(title, measuredIngest.work(), measuredInserts.work(), "job");
             }
             for (int rate : rates) {
-                endToEnd(gateway, kafka, rate);
+                // A first pass unmeasured: this JVM's HTTP client and consumer are cold (wrk did the load so far),
+                // and its first connections to the gateway are opened under the first second's load.
+                endToEnd(gateway, kafka, rate, E2E_WARM_UP_SECONDS, false);
+                endToEnd(gateway, kafka, rate, seconds, true);
             }
             Map<String, Long> memory = memory(gateway.pid());
             System.out.println(String.format("gateway RSS: peak %d MB, after the run %d MB (JVM flags: %s)",
@@ -339,7 +345,7 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Callbacks for new jobs sent at a fixed rate for the run's seconds; each one's latency runs from the moment it
+     * Callbacks for new jobs sent at a fixed rate for {@code seconds}; each one's latency runs from the moment it
      * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id). The sender checks
      * what is due every millisecond, so its own wait is at most about that when it gets the CPU (its stalls are
      * printed). Beside the total, where the time went, from timestamps on one clock: due → sent (the sender), sent →
@@ -349,7 +355,8 @@ public final class IngestBenchmark {
      * the consumer's fetch); and the callback's 200 (due → answered). Each stage as p50 / p99, and its mean over the
      * slowest 1% of events: where the tail goes.
      */
-    private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate) throws Exception {
+    private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate, int seconds, boolean print)
+            throws Exception {
         String prefix = "e2e-" + rate + "-" + System.nanoTime() + "-";
         int total = rate * seconds;
         Map<String, Integer> byJob = new ConcurrentHashMap<>();
@@ -424,6 +431,9 @@ public final class IngestBenchmark {
             // Awaited: the answers' times are written on Vert.x's event loop and read below.
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
+        if (!print) {
+            return;
+        }
         int[] got = IntStream.range(0, total).filter(i -> consumed[i]).toArray();
         for (int i : got) {
             stages[Stage.ANSWERED.ordinal()][i] = answeredAt[i] == 0 ? Long.MAX_VALUE : answeredAt[i] - dueAt[i];
@@ -444,6 +454,11 @@ public final class IngestBenchmark {
             System.out.println(String.format("    %-44s p50 %7.1f ms, p99 %7.1f ms; the slowest 1%%: %7.1f ms",
                     stage.label, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6, tail));
         }
+        // When the slowest 1% were due: spread over the run, or bunched (a stall; the run's first moments).
+        long[] dueSeconds = Arrays.stream(slowest).mapToLong(i -> (long) i * 10 / rate).sorted().toArray();
+        System.out.println(String.format("    the slowest 1%% were due at %s s into the run (tenths, first to last)",
+                Arrays.stream(dueSeconds).distinct().mapToObj(t -> String.format("%.1f", t / 10.0))
+                        .collect(Collectors.joining(", "))));
     }
 
     /** The stages of one event's way, as {@link #endToEnd} prints them. */
