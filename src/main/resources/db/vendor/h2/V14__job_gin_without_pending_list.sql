@@ -1,2 +1,0 @@
--- The H2 twin of db/vendor/postgresql/V14 (the job table's GIN indexes without their pending list): H2 has no GIN
--- index, nothing to change.
