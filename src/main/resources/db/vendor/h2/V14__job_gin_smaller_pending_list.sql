@@ -1,0 +1,2 @@
+-- The H2 twin of db/vendor/postgresql/V14 (a smaller pending list for the job table's GIN indexes): H2 has no GIN
+-- index, nothing to change.
