@@ -18,8 +18,11 @@ prefixed() {
 
 prefixed in-process ./mvnw -B test "$@" &
 in_process=$!
-prefixed jars bash -c './mvnw -B verify -Ppostgres -Dgateway.build.directory="$PWD/target/postgres" "$@" &&
-  ./mvnw -B verify -Pembedded -Dsurefire.skip=true -Dgateway.build.directory="$PWD/target/embedded" "$@"' jars "$@" &
+# The jars lane runs both of its builds even when the first fails, and fails when either did.
+prefixed jars bash -c 'status=0
+  ./mvnw -B verify -Ppostgres -Dgateway.build.directory="$PWD/target/postgres" "$@" || status=1
+  ./mvnw -B verify -Pembedded -Dsurefire.skip=true -Dgateway.build.directory="$PWD/target/embedded" "$@" || status=1
+  exit $status' jars "$@" &
 jars=$!
 
 failed=""

@@ -345,7 +345,7 @@ public final class IngestBenchmark {
     }
 
     /**
-     * Callbacks for new jobs sent at a fixed rate for {@code seconds}; each one's latency runs from the moment it
+     * Callbacks for new jobs sent at a fixed rate for {@code runSeconds}; each one's latency runs from the moment it
      * was due to be sent to the moment a consumer of the topic got its event (keyed by the job id). The sender checks
      * what is due every millisecond, so its own wait is at most about that when it gets the CPU (its stalls are
      * printed). Beside the total, where the time went, from timestamps on one clock: due → sent (the sender), sent →
@@ -355,10 +355,10 @@ public final class IngestBenchmark {
      * the consumer's fetch); and the callback's 200 (due → answered). Each stage as p50 / p99, and its mean over the
      * slowest 1% of events: where the tail goes.
      */
-    private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate, int seconds, boolean print)
+    private void endToEnd(GatewayProcess gateway, KafkaProcess kafka, int rate, int runSeconds, boolean print)
             throws Exception {
         String prefix = "e2e-" + rate + "-" + System.nanoTime() + "-";
-        int total = rate * seconds;
+        int total = rate * runSeconds;
         Map<String, Integer> byJob = new ConcurrentHashMap<>();
         long[] dueAt = new long[total];
         long[] sentAt = new long[total];
@@ -455,9 +455,9 @@ public final class IngestBenchmark {
                     stage.label, percentile(values, 50) / 1e6, percentile(values, 99) / 1e6, tail));
         }
         // When the slowest 1% were due: spread over the run, or bunched (a stall; the run's first moments).
-        long[] dueSeconds = Arrays.stream(slowest).mapToLong(i -> (long) i * 10 / rate).sorted().toArray();
+        long[] dueTenths = Arrays.stream(slowest).mapToLong(i -> (long) i * 10 / rate).sorted().toArray();
         System.out.println(String.format("    the slowest 1%% were due at %s s into the run (tenths, first to last)",
-                Arrays.stream(dueSeconds).distinct().mapToObj(t -> String.format("%.1f", t / 10.0))
+                Arrays.stream(dueTenths).distinct().mapToObj(t -> String.format("%.1f", t / 10.0))
                         .collect(Collectors.joining(", "))));
     }
 
