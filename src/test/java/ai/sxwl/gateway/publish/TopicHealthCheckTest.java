@@ -14,12 +14,15 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +44,9 @@ class TopicHealthCheckTest {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1)
                     .configs(Map.of("min.insync.replicas", "1")))).all().get(30, TimeUnit.SECONDS);
+            // The controller has committed the topic; the broker serves it once its metadata catches up.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.describeTopics(Set.of(topic)).allTopicNames().get().containsKey(topic));
         }
         HealthCheckResponse asDeclared = check.check(topic, 2, 1);
         assertEquals(HealthCheckResponse.Status.UP, asDeclared.getStatus(), asDeclared.getData().toString());
