@@ -1,0 +1,2 @@
+-- The H2 twin of db/vendor/postgresql/V15 (the feed sequencer's index as a partial index): H2 has no partial index,
+-- so the embedded build keeps job_event_unsequenced (V6), nothing to change.
