@@ -3,7 +3,8 @@
 # PostgreSQL (database sxwl_gateway_bench, generated once, ~3 min), the production build (-Ppostgres) started on it,
 # and every filter of GET /api/jobs and /api/deliveries measured with wrk at concurrency 4: p50 / p99 per query, next
 # to the target (p99 <= 50 ms), and the PostgreSQL plan of any query over it (all plans in
-# target/bench-history-plans.txt).
+# target/bench-history-plans.txt). Then the index audit: every index of the gateway's tables with its size and the
+# scans that used it while the queries were measured, and those no query used.
 #
 # Leaves target/ holding the production build: run `./mvnw clean package` to go back to the embedded default.
 # BENCH_SECONDS (default 10) is the measuring time per query; BENCH_REGENERATE=1 drops and regenerates the data.
@@ -87,6 +88,11 @@ DEEP_POSITION=$(position_at "status IS NOT NULL" 500000)
 DEEP=$(cursor "$DEEP_POSITION")
 DEEP_FAILED=$(cursor "$(position_at "status = 'failed'" 50000)")
 
+index_scans() { # "<index> <scans>" for every index of the gateway's tables, sorted by name
+  "${PSQL[@]}" -tAF' ' -c "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes WHERE schemaname = 'public'" | LC_ALL=C sort
+}
+SCANS_BEFORE=$(index_scans)
+
 ms() { # wrk latency (us, ms, s) in milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /[0-9]s$/ && v !~ /ms$/) n *= 1000; printf "%.1f", n }'
 }
@@ -128,6 +134,11 @@ measure "deliveries, newest 50 with attempts"  "/api/deliveries?limit=50"
 measure "deliveries, state=dead"               "/api/deliveries?limit=50&state=dead"
 measure "deliveries of one job"                "/api/deliveries?jobId=$JOB"
 
+# The index audit's second count. A backend reports its scans when it goes idle, at most every 10 s (PostgreSQL 15's
+# statistics interval): wait that out for the gateway's pooled connections; the plans below are not counted.
+sleep 11
+SCANS_AFTER=$(index_scans)
+
 # The plans, as PostgreSQL runs the gateway's queries (JobQuery's SQL shapes).
 plan() { echo "-- $1"; "${PSQL[@]}" -c "EXPLAIN (ANALYZE, BUFFERS) $2"; }
 ORDER="ORDER BY created_at DESC, job_id DESC LIMIT 51"
@@ -156,4 +167,14 @@ if [ ${#over[@]} -gt 0 ]; then
 else
   echo; echo "All p99 <= $TARGET_MS ms. Plans of the job-list queries: target/bench-history-plans.txt"
 fi
+echo
+echo "Index audit: every index, its size, the scans that used it during the measured queries (the gateway's"
+echo "background loops included); what each one costs a stored callback: scripts/bench-ingest.sh"
+printf '%-22s %-36s %10s %12s\n' "table" "index" "size" "scans"
+join <(echo "$SCANS_BEFORE") <(echo "$SCANS_AFTER") | while read -r index before after; do
+  "${PSQL[@]}" -tAF' ' -c "SELECT relname, pg_size_pretty(pg_relation_size(indexrelid)) FROM pg_stat_user_indexes
+    WHERE indexrelname = '$index'" | { read -r table size
+    printf '%-22s %-36s %10s %12s%s\n' "$table" "$index" "$size" "$((after - before))" \
+      "$([ $((after - before)) = 0 ] && echo "   no query used it")"; }
+done | sort
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; $(date -u +%Y-%m-%d); command: scripts/bench-history.sh"

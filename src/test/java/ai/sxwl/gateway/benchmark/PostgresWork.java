@@ -56,17 +56,27 @@ final class PostgresWork {
         }
     }
 
+    /**
+     * One index so far (pg_stat_user_indexes): the scans that used it and its size on disk. PostgreSQL 15 counts no
+     * index inserts, but an index's growth over many thousand callbacks is what they cost it in pages (a GIN index's
+     * pending list included); a partial index takes entries only for the rows its predicate holds for.
+     */
+    record IndexCount(String owner, String table, String index, String method, boolean partial, long scans,
+                      long bytes) {}
+
     /** The cluster's counters at one moment; transactions are the database's, committed or rolled back. */
-    record Snapshot(Map<String, StatementCount> statements, Map<String, TableCount> tables, long transactions,
-                    long walPosition, long walRecords, long walFullPageImages, long cpuTicks, long backgroundTicks) {}
+    record Snapshot(Map<String, StatementCount> statements, Map<String, TableCount> tables,
+                    Map<String, IndexCount> indexes, long transactions, long walPosition, long walRecords,
+                    long walFullPageImages, long cpuTicks, long backgroundTicks) {}
 
     /**
      * One role's work between two snapshots, and how many units it did (rows inserted into its unit table: a stored
      * callback leaves one callback receipt, a pgbench transaction one bench_insert row). WAL and CPU are the whole
      * cluster's, and transactions the whole database's: a window is measured while the other side is idle.
      */
-    record Work(long units, List<StatementCount> statements, List<TableCount> tables, long transactions,
-                long walBytes, long walRecords, long walFullPageImages, long cpuTicks, long backgroundTicks) {
+    record Work(long units, List<StatementCount> statements, List<TableCount> tables, List<IndexCount> indexes,
+                long transactions, long walBytes, long walRecords, long walFullPageImages, long cpuTicks,
+                long backgroundTicks) {
 
         double perUnit(double total) {
             return units == 0 ? 0 : total / units;
@@ -124,11 +134,23 @@ final class PostgresWork {
                             rows.getLong(4), rows.getLong(5), rows.getLong(6), rows.getInt(7), rows.getInt(8)));
                 }
             }
+            Map<String, IndexCount> indexes = new HashMap<>();
+            try (ResultSet rows = statement.executeQuery("SELECT r.rolname, s.relname, s.indexrelname, a.amname,"
+                    + " i.indpred IS NOT NULL, s.idx_scan, pg_relation_size(s.indexrelid)"
+                    + " FROM pg_stat_user_indexes s JOIN pg_index i ON i.indexrelid = s.indexrelid"
+                    + " JOIN pg_class ic ON ic.oid = s.indexrelid JOIN pg_am a ON a.oid = ic.relam"
+                    + " JOIN pg_class c ON c.oid = s.relid JOIN pg_roles r ON r.oid = c.relowner")) {
+                while (rows.next()) {
+                    indexes.put(rows.getString(3), new IndexCount(rows.getString(1), rows.getString(2),
+                            rows.getString(3), rows.getString(4), rows.getBoolean(5), rows.getLong(6),
+                            rows.getLong(7)));
+                }
+            }
             try (ResultSet rows = statement.executeQuery("SELECT d.xact_commit + d.xact_rollback,"
                     + " pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0'), w.wal_records, w.wal_fpi"
                     + " FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = current_database()")) {
                 rows.next();
-                return new Snapshot(statements, tables, rows.getLong(1), rows.getLong(2), rows.getLong(3),
+                return new Snapshot(statements, tables, indexes, rows.getLong(1), rows.getLong(2), rows.getLong(3),
                         rows.getLong(4), cpuTicks(), backgroundTicks());
             }
         }
@@ -160,8 +182,18 @@ final class PostgresWork {
             }
         });
         tables.sort(Comparator.comparingLong(TableCount::indexEntries).reversed().thenComparing(TableCount::table));
+        List<IndexCount> indexes = new ArrayList<>();
+        after.indexes().forEach((name, now) -> {
+            IndexCount then = before.indexes().get(name);
+            if (now.owner().equals(role) && tables.stream().anyMatch(t -> t.table().equals(now.table()))) {
+                indexes.add(new IndexCount(now.owner(), now.table(), name, now.method(), now.partial(),
+                        now.scans() - (then == null ? 0 : then.scans()), now.bytes() - (then == null ? 0 : then.bytes())));
+            }
+        });
+        indexes.sort(Comparator.comparing(IndexCount::table).thenComparing(Comparator.comparingLong(IndexCount::bytes)
+                .reversed()));
         long units = tables.stream().filter(t -> t.table().equals(unitTable)).mapToLong(TableCount::inserted).sum();
-        return new Work(units, statements, tables, after.transactions() - before.transactions(),
+        return new Work(units, statements, tables, indexes, after.transactions() - before.transactions(),
                 after.walPosition() - before.walPosition(),
                 after.walRecords() - before.walRecords(), after.walFullPageImages() - before.walFullPageImages(),
                 after.cpuTicks() - before.cpuTicks(), after.backgroundTicks() - before.backgroundTicks());
@@ -232,6 +264,12 @@ final class PostgresWork {
         }
         System.out.println("    (one entry per index and row; a GIN index takes one entry per key of the row,"
                 + " for a trigram index tens)");
+        System.out.println("  per callback, by index of those tables: bytes the index grew, scans that used it");
+        for (IndexCount index : callbacks.indexes()) {
+            System.out.printf("    %-20s %-34s %7.1f B %6.3f scans  %s%s%n", index.table(), index.index(),
+                    callbacks.perUnit(index.bytes()), callbacks.perUnit(index.scans()), index.method(),
+                    index.partial() ? ", partial" : "");
+        }
         System.out.println("  per callback, the statements by calls: calls, ms executing, statement");
         callbacks.statements().stream().limit(TOP_BY_CALLS).forEach(s -> printStatement(callbacks, s));
         List<StatementCount> others = callbacks.statements().stream().skip(TOP_BY_CALLS).toList();
