@@ -263,7 +263,7 @@ final class PostgresWork {
                     callbacks.perUnit(table.indexEntries()));
         }
         System.out.println("    (one entry per index and row; a GIN index takes one entry per key of the row,"
-                + " for a trigram index tens)");
+                + " for a trigram index tens; a partial index is counted as if it took every row)");
         System.out.println("  per callback, by index of those tables: bytes the index grew, scans that used it");
         for (IndexCount index : callbacks.indexes()) {
             System.out.printf("    %-20s %-34s %7.1f B %6.3f scans  %s%s%n", index.table(), index.index(),
