@@ -13,7 +13,7 @@
 #   transactions  commits + rollbacks of the database (pg_stat_database): a callback's share of a group commit
 #   rows written  inserted + updated + deleted rows of the role's tables (pg_stat_user_tables deltas)
 #   WAL bytes     the cluster's WAL insert position before and after (pg_current_wal_insert_lsn), and how many of the
-#                 WAL records were full-page images (pg_stat_wal)
+#                 WAL records were full-page images (pg_stat_wal); per statement, pg_stat_statements' wal_bytes
 #   index entries PostgreSQL 15 counts none: each inserted row and each update that is not HOT writes one entry into
 #                 every index of its table, so (n_tup_ins + n_tup_upd - n_tup_hot_upd) x indexes, per table; an
 #                 estimate (a GIN index takes one entry per key of the row). Beside it the job table's HOT share,
@@ -21,6 +21,7 @@
 #   PG CPU ms     utime + stime of the cluster's processes from /proc (backends, WAL writer, checkpointer, background
 #                 writer; backends that exited are in the postmaster's cutime + cstime), and, as a second figure, the
 #                 statements' execution time from pg_stat_statements (wall time, not CPU)
+#   per index     the bytes each index of the written tables grew and the scans that used it (pg_stat_user_indexes)
 # Each window starts right after a CHECKPOINT (the first change of a page after a checkpoint writes the whole page to
 # WAL, so both sides start from the same point) and the callbacks' window ends once the gateway has published and
 # numbered everything they wrote (the relay's and the feed sequencer's work belongs to them) and PostgreSQL has

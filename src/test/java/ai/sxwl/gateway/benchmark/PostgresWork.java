@@ -39,8 +39,9 @@ final class PostgresWork {
         this.postmasterPid = postmasterPid;
     }
 
-    /** One statement as pg_stat_statements counts it, per role: calls and execution time so far. */
-    record StatementCount(String role, long queryId, String query, long calls, double executionMillis) {}
+    /** One statement as pg_stat_statements counts it, per role: calls, execution time and WAL bytes so far. */
+    record StatementCount(String role, long queryId, String query, long calls, double executionMillis,
+                          long walBytes) {}
 
     /** One table's row counters so far (pg_stat_user_tables), with its owner and its indexes. */
     record TableCount(String owner, String table, long inserted, long updated, long hotUpdated, long deleted,
@@ -113,11 +114,11 @@ final class PostgresWork {
         try (Connection connection = observer(); Statement statement = connection.createStatement()) {
             Map<String, StatementCount> statements = new HashMap<>();
             try (ResultSet rows = statement.executeQuery("SELECT r.rolname, s.queryid, s.query, s.calls,"
-                    + " s.total_exec_time FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid"
+                    + " s.total_exec_time, s.wal_bytes FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid"
                     + " WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
                 while (rows.next()) {
                     StatementCount count = new StatementCount(rows.getString(1), rows.getLong(2), rows.getString(3),
-                            rows.getLong(4), rows.getDouble(5));
+                            rows.getLong(4), rows.getDouble(5), rows.getLong(6));
                     statements.put(count.role() + " " + count.queryId(), count);
                 }
             }
@@ -164,7 +165,8 @@ final class PostgresWork {
             long calls = now.calls() - (then == null ? 0 : then.calls());
             if (now.role().equals(role) && calls > 0) {
                 statements.add(new StatementCount(role, now.queryId(), now.query(), calls,
-                        now.executionMillis() - (then == null ? 0 : then.executionMillis())));
+                        now.executionMillis() - (then == null ? 0 : then.executionMillis()),
+                        now.walBytes() - (then == null ? 0 : then.walBytes())));
             }
         });
         countEveryCommit(statements, role);
@@ -213,8 +215,10 @@ final class PostgresWork {
         if (commits > commitsSeen) {
             double millis = statements.stream().filter(s -> s.query().equalsIgnoreCase("COMMIT"))
                     .mapToDouble(StatementCount::executionMillis).sum();
+            long wal = statements.stream().filter(s -> s.query().equalsIgnoreCase("COMMIT"))
+                    .mapToLong(StatementCount::walBytes).sum();
             statements.removeIf(s -> s.query().equalsIgnoreCase("COMMIT"));
-            statements.add(new StatementCount(role, 0, "COMMIT (counted as one per BEGIN)", commits, millis));
+            statements.add(new StatementCount(role, 0, "COMMIT (counted as one per BEGIN)", commits, millis, wal));
         }
     }
 
@@ -270,18 +274,23 @@ final class PostgresWork {
                     callbacks.perUnit(index.bytes()), callbacks.perUnit(index.scans()), index.method(),
                     index.partial() ? ", partial" : "");
         }
-        System.out.println("  per callback, the statements by calls: calls, ms executing, statement");
+        System.out.println("  per callback, the statements by calls: calls, ms executing, WAL bytes, statement");
         callbacks.statements().stream().limit(TOP_BY_CALLS).forEach(s -> printStatement(callbacks, s));
         List<StatementCount> others = callbacks.statements().stream().skip(TOP_BY_CALLS).toList();
         if (!others.isEmpty()) {
-            System.out.printf("    %5.2f %6.3f  %d other statements%n",
+            System.out.printf("    %5.2f %6.3f %6.0f  %d other statements%n",
                     callbacks.perUnit(others.stream().mapToLong(StatementCount::calls).sum()),
                     callbacks.perUnit(others.stream().mapToDouble(StatementCount::executionMillis).sum()),
-                    others.size());
+                    callbacks.perUnit(others.stream().mapToLong(StatementCount::walBytes).sum()), others.size());
         }
         System.out.println("  per callback, the statements by execution time:");
         callbacks.statements().stream()
                 .sorted(Comparator.comparingDouble(StatementCount::executionMillis).reversed())
+                .limit(TOP_BY_TIME).forEach(s -> printStatement(callbacks, s));
+        System.out.println("  per callback, the statements by WAL bytes (the rest of the WAL: commits, full-page"
+                + " images, other sessions):");
+        callbacks.statements().stream()
+                .sorted(Comparator.comparingLong(StatementCount::walBytes).reversed())
                 .limit(TOP_BY_TIME).forEach(s -> printStatement(callbacks, s));
         System.out.println("  per pgbench insert, the statements: "
                 + String.join("; ", inserts.statements().stream().map(s -> String.format("%.2f %s",
@@ -289,8 +298,9 @@ final class PostgresWork {
     }
 
     private static void printStatement(Work work, StatementCount statement) {
-        System.out.printf("    %5.2f %6.3f  %s%n", work.perUnit(statement.calls()),
-                work.perUnit(statement.executionMillis()), shortened(statement.query()));
+        System.out.printf("    %5.2f %6.3f %6.0f  %s%n", work.perUnit(statement.calls()),
+                work.perUnit(statement.executionMillis()), work.perUnit(statement.walBytes()),
+                shortened(statement.query()));
     }
 
     private static void row(String figure, double callback, double insert, String format) {
