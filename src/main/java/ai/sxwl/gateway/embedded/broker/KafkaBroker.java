@@ -75,6 +75,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.put("share.coordinator.state.topic.replication.factor", "1");
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner compacts only the consumer offsets here (a handful of groups), but allocates its whole
+        // deduplication buffer on the heap at start: 128 MB by default, half of the embedded default's 256 MB heap.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         // After a kill -9 the controller still holds the previous run's registration of this node and accepts the new
         // one only once that session has expired (9 s by default, which every start after a crash waited). In-process,
         // the heartbeats never cross a network: a 3 s session fences the node only if the JVM stalls that long.
