@@ -6,8 +6,8 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /**
- * What the online-safe index scripts (db/vendor/postgresql/V*_1__*.sql: SET lock_timeout, SET statement_timeout, one
- * {@code CREATE INDEX CONCURRENTLY}) need from Flyway, which Quarkus has no setting for:
+ * What the online-safe index scripts (db/vendor/postgresql: SET lock_timeout, SET statement_timeout, one
+ * {@code CREATE} or {@code DROP INDEX CONCURRENTLY}) need from Flyway, which Quarkus has no setting for:
  * <ul>
  *   <li>its migration lock on PostgreSQL is a session advisory lock, not a transactional one: with the transactional
  *       lock (Flyway's default) a second connection sits in an open transaction for the whole migration, and

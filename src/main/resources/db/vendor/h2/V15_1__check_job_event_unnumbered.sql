@@ -1,0 +1,2 @@
+-- The H2 twin of db/vendor/postgresql/V15_1 (V15's index is valid before V15_2 drops the old one): the embedded build
+-- keeps job_event_unsequenced, nothing to check.

@@ -1,1 +1,0 @@
--- The H2 twin of db/vendor/postgresql/V15_1: the embedded build keeps job_event_unsequenced (see V15), nothing to drop.

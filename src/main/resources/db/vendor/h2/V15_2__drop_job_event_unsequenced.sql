@@ -1,0 +1,1 @@
+-- The H2 twin of db/vendor/postgresql/V15_2: the embedded build keeps job_event_unsequenced (see V15), nothing to drop.
