@@ -134,8 +134,9 @@ measure "deliveries, newest 50 with attempts"  "/api/deliveries?limit=50"
 measure "deliveries, state=dead"               "/api/deliveries?limit=50&state=dead"
 measure "deliveries of one job"                "/api/deliveries?jobId=$JOB"
 
-# The index audit's second count. A backend reports its scans when it goes idle, at most every 10 s (PostgreSQL 15's
-# statistics interval): wait that out for the gateway's pooled connections; the plans below are not counted.
+# The index audit's second count. A backend reports its counts when it goes idle, at most once a second, and what is
+# left over after 10 s idle (PostgreSQL 15): wait that out for the gateway's pooled connections; the plans below are
+# not counted.
 sleep 11
 SCANS_AFTER=$(index_scans)
 
@@ -171,10 +172,11 @@ echo
 echo "Index audit: every index, its size, the scans that used it during the measured queries (the gateway's"
 echo "background loops included); what each one costs a stored callback: scripts/bench-ingest.sh"
 printf '%-22s %-36s %10s %12s\n' "table" "index" "size" "scans"
-join <(echo "$SCANS_BEFORE") <(echo "$SCANS_AFTER") | while read -r index before after; do
+# (an index created or dropped meanwhile counts from 0, or to 0)
+LC_ALL=C join -a1 -a2 -e 0 -o 0,1.2,2.2 <(echo "$SCANS_BEFORE") <(echo "$SCANS_AFTER") | while read -r index before after; do
   "${PSQL[@]}" -tAF' ' -c "SELECT relname, pg_size_pretty(pg_relation_size(indexrelid)) FROM pg_stat_user_indexes
-    WHERE indexrelname = '$index'" | { read -r table size
+    WHERE schemaname = 'public' AND indexrelname = '$index'" | { read -r table size || table="(dropped)"
     printf '%-22s %-36s %10s %12s%s\n' "$table" "$index" "$size" "$((after - before))" \
       "$([ $((after - before)) = 0 ] && echo "   no query used it")"; }
-done | sort
+done | LC_ALL=C sort
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; $(date -u +%Y-%m-%d); command: scripts/bench-history.sh"

@@ -287,8 +287,8 @@ final class PostgresWork {
         callbacks.statements().stream()
                 .sorted(Comparator.comparingDouble(StatementCount::executionMillis).reversed())
                 .limit(TOP_BY_TIME).forEach(s -> printStatement(callbacks, s));
-        System.out.println("  per callback, the statements by WAL bytes (the rest of the WAL: commits, full-page"
-                + " images, other sessions):");
+        System.out.println("  per callback, the statements by WAL bytes (full-page images included; the cluster's"
+                + " WAL also holds commit records and other sessions' writes):");
         callbacks.statements().stream()
                 .sorted(Comparator.comparingLong(StatementCount::walBytes).reversed())
                 .limit(TOP_BY_TIME).forEach(s -> printStatement(callbacks, s));
