@@ -88,8 +88,9 @@ DEEP_POSITION=$(position_at "status IS NOT NULL" 500000)
 DEEP=$(cursor "$DEEP_POSITION")
 DEEP_FAILED=$(cursor "$(position_at "status = 'failed'" 50000)")
 
-index_scans() { # "<index> <scans>" for every index of the gateway's tables, sorted by name
-  "${PSQL[@]}" -tAF' ' -c "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes WHERE schemaname = 'public'" | LC_ALL=C sort
+index_scans() { # "<index> <scans> <table> <size>" for every index of the gateway's tables, by table and index
+  "${PSQL[@]}" -tAF' ' -c "SELECT indexrelname, idx_scan, relname, replace(pg_size_pretty(pg_relation_size(indexrelid)),
+    ' ', '') FROM pg_stat_user_indexes WHERE schemaname = 'public' ORDER BY relname, indexrelname"
 }
 SCANS_BEFORE=$(index_scans)
 
@@ -172,11 +173,7 @@ echo
 echo "Index audit: every index, its size, the scans that used it during the measured queries (the gateway's"
 echo "background loops included); what each one costs a stored callback: scripts/bench-ingest.sh"
 printf '%-22s %-36s %10s %12s\n' "table" "index" "size" "scans"
-# (an index created or dropped meanwhile counts from 0, or to 0)
-LC_ALL=C join -a1 -a2 -e 0 -o 0,1.2,2.2 <(echo "$SCANS_BEFORE") <(echo "$SCANS_AFTER") | while read -r index before after; do
-  "${PSQL[@]}" -tAF' ' -c "SELECT relname, pg_size_pretty(pg_relation_size(indexrelid)) FROM pg_stat_user_indexes
-    WHERE schemaname = 'public' AND indexrelname = '$index'" | { read -r table size || table="(dropped)"
-    printf '%-22s %-36s %10s %12s%s\n' "$table" "$index" "$size" "$((after - before))" \
-      "$([ $((after - before)) = 0 ] && echo "   no query used it")"; }
-done | LC_ALL=C sort
+awk 'NR == FNR { before[$1] = $2; next }
+  { scans = $2 - before[$1]; printf "%-22s %-36s %10s %12d%s\n", $3, $1, $4, scans, scans == 0 ? "   no query used it" : "" }' \
+  <(echo "$SCANS_BEFORE") <(echo "$SCANS_AFTER")
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB; $(date -u +%Y-%m-%d); command: scripts/bench-history.sh"
